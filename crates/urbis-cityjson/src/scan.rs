@@ -1,0 +1,434 @@
+//! A buffered JSON lexer for the first pass over a whole CityJSON file: it finds the top-level
+//! members, skips CityObjects while noting their byte spans and links, and parses `vertices`
+//! straight into integer triplets, without ever holding the file in memory.
+
+use std::io::{Read, Write};
+
+const BUF_SIZE: usize = 1 << 20;
+
+/// A lexing problem at a byte offset.
+#[derive(Debug)]
+pub(crate) struct ScanError {
+    pub offset: u64,
+    pub message: String,
+    pub io: Option<std::io::Error>,
+}
+
+pub(crate) type ScanResult<T> = Result<T, ScanError>;
+
+/// A number as written: an integer when it has no fraction or exponent.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Number {
+    Int(i64),
+    Float(f64),
+}
+
+/// Pull lexer over any reader, with an optional copy of every byte read ("tee").
+pub(crate) struct Lexer<R: Read> {
+    reader: R,
+    buf: Vec<u8>,
+    pos: usize,
+    end: usize,
+    /// File offset of `buf[0]`.
+    base: u64,
+    eof: bool,
+    tee: Option<Box<dyn Write>>,
+}
+
+impl<R: Read> Lexer<R> {
+    pub fn new(reader: R) -> Self {
+        Lexer { reader, buf: vec![0; BUF_SIZE], pos: 0, end: 0, base: 0, eof: false, tee: None }
+    }
+
+    /// Copies every byte read from now on (also the ones already buffered but not consumed).
+    pub fn set_tee(&mut self, mut tee: Box<dyn Write>) -> ScanResult<()> {
+        let offset = self.offset();
+        tee.write_all(&self.buf[..self.end]).map_err(|e| self.io_err(offset, e))?;
+        self.tee = Some(tee);
+        Ok(())
+    }
+
+    /// Stops copying and flushes the copy.
+    pub fn take_tee(&mut self) -> ScanResult<()> {
+        if let Some(mut tee) = self.tee.take() {
+            let offset = self.offset();
+            tee.flush().map_err(|e| self.io_err(offset, e))?;
+        }
+        Ok(())
+    }
+
+    fn io_err(&self, offset: u64, e: std::io::Error) -> ScanError {
+        ScanError { offset, message: e.to_string(), io: Some(e) }
+    }
+
+    pub fn err<T>(&self, message: impl Into<String>) -> ScanResult<T> {
+        Err(ScanError { offset: self.offset(), message: message.into(), io: None })
+    }
+
+    /// Offset of the next unread byte.
+    pub fn offset(&self) -> u64 {
+        self.base + self.pos as u64
+    }
+
+    fn fill(&mut self) -> ScanResult<bool> {
+        if self.pos < self.end {
+            return Ok(true);
+        }
+        if self.eof {
+            return Ok(false);
+        }
+        self.base += self.end as u64;
+        self.pos = 0;
+        self.end = 0;
+        loop {
+            match self.reader.read(&mut self.buf) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(false);
+                }
+                Ok(n) => {
+                    self.end = n;
+                    if let Some(tee) = self.tee.as_mut() {
+                        if let Err(e) = tee.write_all(&self.buf[..n]) {
+                            let offset = self.base;
+                            return Err(self.io_err(offset, e));
+                        }
+                    }
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    let offset = self.offset();
+                    return Err(self.io_err(offset, e));
+                }
+            }
+        }
+    }
+
+    /// Next non-whitespace byte, not consumed; `None` at the end of input.
+    pub fn peek(&mut self) -> ScanResult<Option<u8>> {
+        loop {
+            if !self.fill()? {
+                return Ok(None);
+            }
+            while self.pos < self.end {
+                let c = self.buf[self.pos];
+                if matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
+                    self.pos += 1;
+                } else {
+                    return Ok(Some(c));
+                }
+            }
+        }
+    }
+
+    fn bump(&mut self) {
+        self.pos += 1;
+    }
+
+    /// Consumes `c` (after whitespace) or fails.
+    pub fn expect(&mut self, c: u8) -> ScanResult<()> {
+        match self.peek()? {
+            Some(x) if x == c => {
+                self.bump();
+                Ok(())
+            }
+            Some(x) => self.err(format!("expected '{}', found '{}'", c as char, x as char)),
+            None => self.err(format!("expected '{}', found the end of the input", c as char)),
+        }
+    }
+
+    /// After an element of an array or object: true if a `,` follows, false at `close`.
+    pub fn more(&mut self, close: u8) -> ScanResult<bool> {
+        match self.peek()? {
+            Some(b',') => {
+                self.bump();
+                Ok(true)
+            }
+            Some(x) if x == close => {
+                self.bump();
+                Ok(false)
+            }
+            Some(x) => self.err(format!("expected ',' or '{}', found '{}'", close as char, x as char)),
+            None => self.err("unexpected end of the input (truncated file?)"),
+        }
+    }
+
+    /// True (and consumed) if the container opened just before is empty.
+    pub fn empty(&mut self, close: u8) -> ScanResult<bool> {
+        if self.peek()? == Some(close) {
+            self.bump();
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Reads a string value (unescaped).
+    pub fn string(&mut self) -> ScanResult<String> {
+        let mut raw = Vec::with_capacity(32);
+        self.expect(b'"')?;
+        raw.push(b'"');
+        let mut escaped = false;
+        loop {
+            if !self.fill()? {
+                return self.err("unterminated string (truncated file?)");
+            }
+            let chunk = &self.buf[self.pos..self.end];
+            match memchr::memchr2(b'"', b'\\', chunk) {
+                Some(i) => {
+                    raw.extend_from_slice(&chunk[..=i]);
+                    self.pos += i + 1;
+                    if chunk[i] == b'\\' {
+                        escaped = true;
+                        if !self.fill()? {
+                            return self.err("unterminated string (truncated file?)");
+                        }
+                        raw.push(self.buf[self.pos]);
+                        self.pos += 1;
+                    } else {
+                        break;
+                    }
+                }
+                None => {
+                    raw.extend_from_slice(chunk);
+                    self.pos = self.end;
+                }
+            }
+        }
+        if !escaped {
+            raw.pop();
+            return match String::from_utf8(raw.split_off(1)) {
+                Ok(s) => Ok(s),
+                Err(_) => self.err("string is not valid UTF-8"),
+            };
+        }
+        match serde_json::from_slice::<String>(&raw) {
+            Ok(s) => Ok(s),
+            Err(e) => self.err(format!("bad string: {e}")),
+        }
+    }
+
+    /// Skips one value of any kind; `sink` receives its bytes when given.
+    pub fn skip_value(&mut self, mut sink: Option<&mut Vec<u8>>) -> ScanResult<()> {
+        let first = match self.peek()? {
+            Some(c) => c,
+            None => return self.err("expected a value, found the end of the input"),
+        };
+        if first != b'{' && first != b'[' && first != b'"' {
+            // A scalar: read to the next delimiter.
+            loop {
+                if !self.fill()? {
+                    return Ok(());
+                }
+                let chunk = &self.buf[self.pos..self.end];
+                let stop = chunk
+                    .iter()
+                    .position(|c| matches!(c, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t'));
+                let n = stop.unwrap_or(chunk.len());
+                if let Some(s) = sink.as_deref_mut() {
+                    s.extend_from_slice(&chunk[..n]);
+                }
+                self.pos += n;
+                if stop.is_some() {
+                    return Ok(());
+                }
+            }
+        }
+        let mut depth = 0usize;
+        let mut in_string = false;
+        loop {
+            if !self.fill()? {
+                return self.err("unexpected end of the input inside a value (truncated file?)");
+            }
+            let start = self.pos;
+            let chunk = &self.buf[start..self.end];
+            let mut i = 0;
+            let mut done = false;
+            while i < chunk.len() {
+                if in_string {
+                    match memchr::memchr2(b'"', b'\\', &chunk[i..]) {
+                        Some(j) => {
+                            i += j;
+                            if chunk[i] == b'\\' {
+                                if i + 1 < chunk.len() {
+                                    i += 2;
+                                    continue;
+                                }
+                                // Escape split across buffers: keep the backslash for next fill.
+                                break;
+                            }
+                            in_string = false;
+                            i += 1;
+                            if depth == 0 {
+                                done = true;
+                                break;
+                            }
+                        }
+                        None => {
+                            i = chunk.len();
+                        }
+                    }
+                } else {
+                    match memchr::memchr3(b'"', b'{', b'[', &chunk[i..]) {
+                        // Look for the next interesting byte, handling closers in between.
+                        Some(j) => {
+                            if let Some(k) = chunk[i..i + j].iter().position(|c| *c == b'}' || *c == b']') {
+                                i += k + 1;
+                                depth = depth.saturating_sub(1);
+                                if depth == 0 {
+                                    done = true;
+                                    break;
+                                }
+                                continue;
+                            }
+                            i += j;
+                            if chunk[i] == b'"' {
+                                in_string = true;
+                            } else {
+                                depth += 1;
+                            }
+                            i += 1;
+                        }
+                        None => {
+                            if let Some(k) = chunk[i..].iter().position(|c| *c == b'}' || *c == b']') {
+                                i += k + 1;
+                                depth = depth.saturating_sub(1);
+                                if depth == 0 {
+                                    done = true;
+                                    break;
+                                }
+                                continue;
+                            }
+                            i = chunk.len();
+                        }
+                    }
+                }
+            }
+            if let Some(s) = sink.as_deref_mut() {
+                s.extend_from_slice(&chunk[..i]);
+            }
+            self.pos = start + i;
+            if done {
+                return Ok(());
+            }
+            if self.pos < self.end {
+                // A backslash at the very end of the buffer: move it to the next buffer.
+                let rest = self.end - self.pos;
+                self.buf.copy_within(self.pos..self.end, 0);
+                self.base += self.pos as u64;
+                self.pos = 0;
+                self.end = rest;
+                let n = loop {
+                    match self.reader.read(&mut self.buf[rest..]) {
+                        Ok(n) => break n,
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        Err(e) => {
+                            let offset = self.offset();
+                            return Err(self.io_err(offset, e));
+                        }
+                    }
+                };
+                if n == 0 {
+                    return self.err("unexpected end of the input inside a string");
+                }
+                if let Some(tee) = self.tee.as_mut() {
+                    if let Err(e) = tee.write_all(&self.buf[rest..rest + n]) {
+                        let offset = self.base;
+                        return Err(self.io_err(offset, e));
+                    }
+                }
+                self.end = rest + n;
+                if let Some(s) = sink.as_deref_mut() {
+                    s.extend_from_slice(&self.buf[..2.min(self.end)]);
+                }
+                self.pos = 2.min(self.end);
+            }
+        }
+    }
+
+    /// Reads the bytes of one value.
+    pub fn capture_value(&mut self) -> ScanResult<Vec<u8>> {
+        let mut out = Vec::new();
+        self.skip_value(Some(&mut out))?;
+        Ok(out)
+    }
+
+    /// Reads a number.
+    pub fn number(&mut self) -> ScanResult<Number> {
+        self.peek()?;
+        let mut text = [0u8; 64];
+        let mut len = 0;
+        let mut is_float = false;
+        loop {
+            if !self.fill()? {
+                break;
+            }
+            let c = self.buf[self.pos];
+            match c {
+                b'0'..=b'9' | b'-' | b'+' => {}
+                b'.' | b'e' | b'E' => is_float = true,
+                _ => break,
+            }
+            if len == text.len() {
+                // Absurdly long numbers: keep reading, they are rejected below.
+                is_float = true;
+                self.pos += 1;
+                continue;
+            }
+            text[len] = c;
+            len += 1;
+            self.pos += 1;
+        }
+        let s = std::str::from_utf8(&text[..len]).unwrap_or("");
+        if s.is_empty() {
+            return self.err("expected a number");
+        }
+        if !is_float {
+            return match s.parse::<i64>() {
+                Ok(v) => Ok(Number::Int(v)),
+                Err(_) => self.err(format!("integer {s} is outside the 64-bit range")),
+            };
+        }
+        match s.parse::<f64>() {
+            Ok(v) if v.is_finite() && len < text.len() => Ok(Number::Float(v)),
+            _ => self.err(format!("number {s}... cannot be read as a finite 64-bit float")),
+        }
+    }
+
+    /// Reads the rest of the current line (without the newline) into `out`; false at the end
+    /// of the input.
+    pub fn read_line(&mut self, out: &mut Vec<u8>) -> ScanResult<bool> {
+        loop {
+            if !self.fill()? {
+                return Ok(false);
+            }
+            let chunk = &self.buf[self.pos..self.end];
+            match memchr::memchr(b'\n', chunk) {
+                Some(i) => {
+                    out.extend_from_slice(&chunk[..i]);
+                    self.pos += i + 1;
+                    return Ok(true);
+                }
+                None => {
+                    out.extend_from_slice(chunk);
+                    self.pos = self.end;
+                }
+            }
+        }
+    }
+
+    /// Reads an array of strings.
+    pub fn string_array(&mut self) -> ScanResult<Vec<String>> {
+        let mut out = Vec::new();
+        self.expect(b'[')?;
+        if self.empty(b']')? {
+            return Ok(out);
+        }
+        loop {
+            out.push(self.string()?);
+            if !self.more(b']')? {
+                return Ok(out);
+            }
+        }
+    }
+}

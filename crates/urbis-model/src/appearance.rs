@@ -1,0 +1,53 @@
+//! Materials and textures.
+
+use crate::JsonMap;
+
+/// The appearance of a feature or a whole city model: material and texture objects and the
+/// texture (UV) coordinates that texture themes point into.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Appearance {
+    /// Material objects (`{"name": ..., "diffuseColor": ...}`), kept as read.
+    pub materials: Vec<JsonMap>,
+    /// Texture objects (`{"type": "PNG", "image": ...}`), kept as read.
+    pub textures: Vec<JsonMap>,
+    /// UV coordinates.
+    pub vertices_texture: Vec<[f64; 2]>,
+    /// The `default-theme-material` member.
+    pub default_theme_material: Option<String>,
+    /// The `default-theme-texture` member.
+    pub default_theme_texture: Option<String>,
+}
+
+impl Appearance {
+    /// True when there is no material, texture or UV coordinate.
+    pub fn is_empty(&self) -> bool {
+        self.materials.is_empty()
+            && self.textures.is_empty()
+            && self.vertices_texture.is_empty()
+            && self.default_theme_material.is_none()
+            && self.default_theme_texture.is_none()
+    }
+}
+
+/// Materials of one theme on one geometry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MaterialTheme {
+    /// Theme name (may be empty).
+    pub theme: String,
+    /// One material for the whole geometry (`"value"`).
+    pub value: Option<u32>,
+    /// One material (or none) per surface (`"values"`), flat like the semantics values.
+    pub values: Option<Vec<Option<u32>>>,
+}
+
+/// Textures of one theme on one geometry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextureTheme {
+    /// Theme name.
+    pub theme: String,
+    /// Texture index per ring (none when the ring is not textured).
+    pub ring_textures: Vec<Option<u32>>,
+    /// UV index per boundary vertex, parallel to [`crate::Boundaries::vertices`]; meaningful only
+    /// in textured rings (0 elsewhere).
+    pub uvs: Vec<u32>,
+}

@@ -1,0 +1,139 @@
+//! Geometries: type, LoD, flat boundaries, semantics and appearance per geometry.
+
+use crate::{Boundaries, JsonMap, MaterialTheme, TextureTheme};
+
+/// The CityJSON geometry types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GeometryType {
+    /// Points.
+    MultiPoint,
+    /// Linestrings.
+    MultiLineString,
+    /// Surfaces, not necessarily connected.
+    MultiSurface,
+    /// Surfaces that form one connected surface.
+    CompositeSurface,
+    /// One solid: an exterior shell and optional interior shells.
+    Solid,
+    /// Solids, not necessarily connected.
+    MultiSolid,
+    /// Solids sharing faces.
+    CompositeSolid,
+    /// A placed copy of a geometry template.
+    GeometryInstance,
+}
+
+impl GeometryType {
+    /// Every geometry type, in CityJSON's order.
+    pub const ALL: [GeometryType; 8] = [
+        GeometryType::MultiPoint,
+        GeometryType::MultiLineString,
+        GeometryType::MultiSurface,
+        GeometryType::CompositeSurface,
+        GeometryType::Solid,
+        GeometryType::MultiSolid,
+        GeometryType::CompositeSolid,
+        GeometryType::GeometryInstance,
+    ];
+
+    /// The name used in CityJSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GeometryType::MultiPoint => "MultiPoint",
+            GeometryType::MultiLineString => "MultiLineString",
+            GeometryType::MultiSurface => "MultiSurface",
+            GeometryType::CompositeSurface => "CompositeSurface",
+            GeometryType::Solid => "Solid",
+            GeometryType::MultiSolid => "MultiSolid",
+            GeometryType::CompositeSolid => "CompositeSolid",
+            GeometryType::GeometryInstance => "GeometryInstance",
+        }
+    }
+
+    /// Parses a CityJSON geometry type name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|t| t.as_str() == name)
+    }
+
+    /// Nesting depth of the `boundaries` array (1 = array of vertex indices).
+    ///
+    /// ```
+    /// use urbis_model::GeometryType;
+    /// assert_eq!(GeometryType::Solid.depth(), 4);
+    /// ```
+    pub fn depth(self) -> usize {
+        match self {
+            GeometryType::MultiPoint | GeometryType::GeometryInstance => 1,
+            GeometryType::MultiLineString => 2,
+            GeometryType::MultiSurface | GeometryType::CompositeSurface => 3,
+            GeometryType::Solid => 4,
+            GeometryType::MultiSolid | GeometryType::CompositeSolid => 5,
+        }
+    }
+}
+
+/// One semantic surface object (`{"type": "RoofSurface", ...}`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SemanticSurface {
+    /// The semantic type, e.g. `RoofSurface` or `+ExtensionSurface`.
+    pub kind: String,
+    /// Index of the parent semantic surface.
+    pub parent: Option<u32>,
+    /// Indices of child semantic surfaces.
+    pub children: Vec<u32>,
+    /// Every other member (attributes), as read.
+    pub attributes: JsonMap,
+}
+
+/// Semantic surfaces of a geometry and which primitive carries which.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Semantics {
+    /// The semantic surface objects.
+    pub surfaces: Vec<SemanticSurface>,
+    /// One entry per primitive (point, linestring or surface, see
+    /// [`Boundaries::primitive_count`]): an index into `surfaces`, or none.
+    pub values: Vec<Option<u32>>,
+}
+
+/// Placement of a geometry template (a `GeometryInstance`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GeometryInstance {
+    /// Index into the header's geometry templates.
+    pub template: u32,
+    /// Row-major 4x4 transformation matrix.
+    pub transformation_matrix: [f64; 16],
+}
+
+/// One geometry of a city object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Geometry {
+    /// Geometry type.
+    pub kind: GeometryType,
+    /// Level of detail as a string ("1", "2.2"); absent only for GeometryInstance.
+    pub lod: Option<String>,
+    /// Flat boundaries; for a GeometryInstance the single reference-point vertex.
+    pub boundaries: Boundaries,
+    /// Semantic surfaces, if any.
+    pub semantics: Option<Semantics>,
+    /// Material themes.
+    pub materials: Vec<MaterialTheme>,
+    /// Texture themes.
+    pub textures: Vec<TextureTheme>,
+    /// Template placement (only for GeometryInstance).
+    pub instance: Option<GeometryInstance>,
+}
+
+impl Geometry {
+    /// An empty geometry of a type.
+    pub fn new(kind: GeometryType, lod: Option<String>) -> Self {
+        Geometry {
+            kind,
+            lod,
+            boundaries: Boundaries::with_depth(kind.depth()),
+            semantics: None,
+            materials: Vec::new(),
+            textures: Vec::new(),
+            instance: None,
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! What a city model holds besides its features.
+
+use crate::{Crs, Geometry, JsonMap, Transform};
+
+/// The city-model-wide members of a CityJSON file (or of a CityJSONSeq's first line).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Header {
+    /// The CityJSON version the input declared ("1.0", "1.1", "2.0"); writers always write 2.0.
+    pub source_version: String,
+    /// Quantisation of all vertices.
+    pub transform: Transform,
+    /// The metadata object (upgraded to 2.0 names).
+    pub metadata: Option<JsonMap>,
+    /// The `extensions` member.
+    pub extensions: Option<JsonMap>,
+    /// Geometry templates, shared by all features.
+    pub geometry_templates: Option<GeometryTemplates>,
+    /// Every other top-level member (extension root properties...).
+    pub extra: JsonMap,
+}
+
+impl Header {
+    /// The coordinate reference system named by `metadata.referenceSystem`.
+    pub fn crs(&self) -> Option<Crs> {
+        let url = self.metadata.as_ref()?.get("referenceSystem")?.as_str()?;
+        Crs::parse(url)
+    }
+}
+
+/// The `geometry-templates` member: template geometries with their own real-valued vertices.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GeometryTemplates {
+    /// The template geometries; their vertex indices point into `vertices`.
+    pub templates: Vec<Geometry>,
+    /// `vertices-templates`: real coordinates, relative to an instance's reference point.
+    pub vertices: Vec<[f64; 3]>,
+}

@@ -1,0 +1,64 @@
+//! `urbis`: the command line of the urbis City Information Modeling platform.
+//!
+//! Exit codes: 0 success, 1 a check found problems, 2 the job could not be done (bad input,
+//! I/O error, bad arguments).
+
+mod cmd;
+mod pipeline;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// urbis: open, self-hosted City Information Modeling.
+///
+/// Reads CityJSON 1.0/1.1/2.0 and CityJSONSeq (files or `-` for stdin), streaming, with
+/// memory bounded by the largest feature, not the file; writes CityJSON 2.0 / CityJSONSeq
+/// through a temporary file that replaces the target only on success.
+///
+/// Exit codes: 0 success, 1 a check found problems, 2 the job could not be done.
+#[derive(Parser)]
+#[command(name = "urbis", version, about, long_about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Info(cmd::info::Args),
+    Convert(cmd::convert::ConvertArgs),
+    Upgrade(cmd::convert::UpgradeArgs),
+    Subset(cmd::subset::Args),
+    Lod(cmd::lod::Args),
+    Merge(cmd::merge::Args),
+    Reproject(cmd::reproject::Args),
+    Generate(cmd::generate::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Info(a) => cmd::info::run(a),
+        Command::Convert(a) => cmd::convert::run_convert(a),
+        Command::Upgrade(a) => cmd::convert::run_upgrade(a),
+        Command::Subset(a) => cmd::subset::run(a),
+        Command::Lod(a) => cmd::lod::run(a),
+        Command::Merge(a) => cmd::merge::run(a),
+        Command::Reproject(a) => cmd::reproject::run(a),
+        Command::Generate(a) => cmd::generate::run(a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("urbis: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
