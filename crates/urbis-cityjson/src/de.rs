@@ -2,7 +2,7 @@
 //! model's flat structures. Older versions are upgraded here: numeric LoDs become strings,
 //! renamed types are renamed, single addresses become arrays, group `members` become `children`.
 
-use crate::tape::Tape;
+use crate::tape::{Tape, TapeVisitor};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use std::fmt;
@@ -171,11 +171,45 @@ struct RawMaterial {
     values: Option<Tape>,
 }
 
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
+/// `semantics`: an object (1.0 and later) or, in pre-1.0 files, a list of names.
 enum SemanticsMember {
     Object(RawSemantics),
     Legacy(Vec<Option<String>>),
+}
+
+impl<'de> de::Deserialize<'de> for SemanticsMember {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = SemanticsMember;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a semantics object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SemanticsMember, A::Error> {
+                let mut surfaces = None;
+                let mut values = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "surfaces" => surfaces = Some(map.next_value()?),
+                        "values" => values = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                let surfaces = surfaces.ok_or_else(|| de::Error::missing_field("surfaces"))?;
+                Ok(SemanticsMember::Object(RawSemantics { surfaces, values }))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<SemanticsMember, A::Error> {
+                let mut names = Vec::new();
+                while let Some(n) = seq.next_element()? {
+                    names.push(n);
+                }
+                Ok(SemanticsMember::Legacy(names))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// Pre-1.0 semantics: one name per surface ("Wall", "Roof", ...).
@@ -210,11 +244,35 @@ fn legacy_semantics(names: Vec<Option<String>>) -> RawSemantics {
     RawSemantics { surfaces, values: Some(Tape(tape)) }
 }
 
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
+/// `material`: themes (1.0 and later) or, in pre-1.0 files, one list of per-surface values.
 enum MaterialMember {
     Themes(OrderedMap<RawMaterial>),
     Legacy(Tape),
+}
+
+impl<'de> de::Deserialize<'de> for MaterialMember {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = MaterialMember;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a material object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<MaterialMember, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, RawMaterial>()? {
+                    out.push((k, v));
+                }
+                Ok(MaterialMember::Themes(OrderedMap(out)))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<MaterialMember, A::Error> {
+                let mut tape = Vec::new();
+                TapeVisitor(&mut tape).visit_seq(seq)?;
+                Ok(MaterialMember::Legacy(Tape(tape)))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(serde::Deserialize)]

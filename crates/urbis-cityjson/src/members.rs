@@ -54,6 +54,24 @@ pub(crate) fn upgrade_metadata(mut m: JsonMap, version: &str) -> JsonMap {
     out
 }
 
+/// Renames the material members of pre-1.0 files (`diffuse`, `specular`, `specular-exponent`)
+/// to CityJSON's (`diffuseColor`, `specularColor`, `shininess` = exponent / 128 as CityGML
+/// does), and drops the ones CityJSON has no place for (`ambient` colour, `illumination`).
+pub(crate) fn upgrade_material(m: &mut JsonMap) {
+    for (old, new) in [("diffuse", "diffuseColor"), ("specular", "specularColor"), ("emissive", "emissiveColor")] {
+        if let Some(v) = m.remove(old) {
+            m.entry(new.to_string()).or_insert(v);
+        }
+    }
+    if let Some(v) = m.remove("specular-exponent") {
+        if let Some(e) = v.as_f64() {
+            m.entry("shininess".to_string()).or_insert(serde_json::json!((e / 128.0).clamp(0.0, 1.0)));
+        }
+    }
+    m.remove("ambient");
+    m.remove("illumination");
+}
+
 /// Reads `appearance`.
 pub(crate) fn appearance(value: Value) -> Result<Appearance, String> {
     let Value::Object(mut m) = value else {

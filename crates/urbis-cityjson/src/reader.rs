@@ -165,7 +165,7 @@ impl Reader {
                 header,
                 ctx: ReadContext { legacy: false },
                 mode: Mode::Seq(SeqFile { lexer, line: 1, done, pending: Some(bytes) }),
-                batch_bytes: 8 << 20,
+                batch_bytes: 4 << 20,
                 warnings,
             });
         }
@@ -195,7 +195,7 @@ impl Reader {
                 )))
             }
         };
-        Ok(Reader { path: display, header, ctx, mode, batch_bytes: 8 << 20, warnings: Vec::new() })
+        Ok(Reader { path: display, header, ctx, mode, batch_bytes: 4 << 20, warnings: Vec::new() })
     }
 
     /// Things worth telling the user that did not stop the reading.
@@ -402,15 +402,12 @@ fn offset_of(buf: &[u8], line: usize, column: usize) -> u64 {
 
 impl SeqFile {
     fn next_batch(&mut self, path: &Path, ctx: ReadContext, budget: usize) -> Result<Option<Vec<Feature>>> {
-        if self.done {
-            return Ok(None);
-        }
         let mut lines: Vec<(u64, Vec<u8>)> = Vec::new();
         let mut bytes = 0;
         if let Some(first) = self.pending.take() {
             lines.push((1, first));
         }
-        while bytes < budget && lines.len() < 4096 {
+        while !self.done && bytes < budget && lines.len() < 4096 {
             let mut line = Vec::new();
             let more = self.lexer.read_line(&mut line).map_err(|e| scan_error(path, None, e))?;
             let number = self.line;
@@ -693,7 +690,13 @@ impl FirstPass {
                     let Value::Object(m) = value else { return Err(invalid("extensions must be an object".into())) };
                     header.extensions = Some(m);
                 }
-                "appearance" => appearance = Some(members::appearance(value).map_err(invalid)?),
+                "appearance" => {
+                    let mut app = members::appearance(value).map_err(invalid)?;
+                    if legacy {
+                        app.materials.iter_mut().for_each(members::upgrade_material);
+                    }
+                    appearance = Some(app);
+                }
                 "geometry-templates" => {
                     header.geometry_templates = Some(members::geometry_templates(value, ctx).map_err(invalid)?)
                 }

@@ -13,7 +13,8 @@ const NULL: i64 = -3;
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Tape(pub Vec<i64>);
 
-struct TapeVisitor<'a>(&'a mut Vec<i64>);
+/// Appends the tokens of one value to a tape.
+pub(crate) struct TapeVisitor<'a>(pub &'a mut Vec<i64>);
 
 impl<'de> de::DeserializeSeed<'de> for TapeVisitor<'_> {
     type Value = ();
