@@ -56,17 +56,23 @@ impl<'de> Visitor<'de> for ObjectSeed<'_> {
                 "geographicalExtent" => {
                     let e: Vec<f64> = map.next_value()?;
                     let e: [f64; 6] = e.try_into().map_err(|e: Vec<f64>| {
-                        de::Error::custom(format!("geographicalExtent has {} numbers, not 6", e.len()))
+                        de::Error::custom(format!(
+                            "geographicalExtent has {} numbers, not 6",
+                            e.len()
+                        ))
                     })?;
                     object.geographical_extent = Some(e);
                 }
                 "parents" => object.parents = map.next_value()?,
                 "children" => object.children = map.next_value()?,
                 "members" if self.ctx.legacy => object.children = map.next_value()?,
-                "geometry" => object.geometry = Some(map.next_value_seed(GeometryListSeed(self.ctx))?),
+                "geometry" => {
+                    object.geometry = Some(map.next_value_seed(GeometryListSeed(self.ctx))?)
+                }
                 "address" => {
                     let value: Value = map.next_value()?;
-                    object.address = Some(read_addresses(value, self.ctx).map_err(de::Error::custom)?);
+                    object.address =
+                        Some(read_addresses(value, self.ctx).map_err(de::Error::custom)?);
                 }
                 _ => {
                     let value: Value = map.next_value()?;
@@ -93,7 +99,11 @@ fn read_addresses(value: Value, ctx: ReadContext) -> Result<Vec<Address>, String
                 return Err("address must be an object".to_string());
             };
             let location = match members.remove("location") {
-                Some(loc) => Some(GeometrySeed(ctx).deserialize(loc).map_err(|e| format!("address location: {e}"))?),
+                Some(loc) => Some(
+                    GeometrySeed(ctx)
+                        .deserialize(loc)
+                        .map_err(|e| format!("address location: {e}"))?,
+                ),
                 None => None,
             };
             Ok(Address { members, location })
@@ -220,7 +230,8 @@ fn legacy_semantics(names: Vec<Option<String>>) -> RawSemantics {
         match name {
             Some(n) => {
                 let kind = match n.as_str() {
-                    "Wall" | "Roof" | "Ground" | "Closure" | "OuterCeiling" | "OuterFloor" | "InteriorWall" | "Ceiling" | "Floor" => format!("{n}Surface"),
+                    "Wall" | "Roof" | "Ground" | "Closure" | "OuterCeiling" | "OuterFloor"
+                    | "InteriorWall" | "Ceiling" | "Floor" => format!("{n}Surface"),
                     _ => n,
                 };
                 let idx = kinds.iter().position(|k| *k == kind).unwrap_or_else(|| {
@@ -241,7 +252,10 @@ fn legacy_semantics(names: Vec<Option<String>>) -> RawSemantics {
             m
         })
         .collect();
-    RawSemantics { surfaces, values: Some(Tape(tape)) }
+    RawSemantics {
+        surfaces,
+        values: Some(Tape(tape)),
+    }
 }
 
 /// `material`: themes (1.0 and later) or, in pre-1.0 files, one list of per-surface values.
@@ -307,9 +321,13 @@ impl<'de> Visitor<'de> for GeometrySeed {
                 "semantics" => {
                     semantics = match map.next_value::<Option<SemanticsMember>>()? {
                         Some(SemanticsMember::Object(raw)) => Some(raw),
-                        Some(SemanticsMember::Legacy(names)) if self.0.legacy => Some(legacy_semantics(names)),
+                        Some(SemanticsMember::Legacy(names)) if self.0.legacy => {
+                            Some(legacy_semantics(names))
+                        }
                         Some(SemanticsMember::Legacy(_)) => {
-                            return Err(de::Error::custom("semantics must be an object with surfaces and values"))
+                            return Err(de::Error::custom(
+                                "semantics must be an object with surfaces and values",
+                            ))
                         }
                         None => None,
                     }
@@ -319,7 +337,13 @@ impl<'de> Visitor<'de> for GeometrySeed {
                         MaterialMember::Themes(themes) => themes.0,
                         // Pre-1.0 files: one unnamed list of per-surface materials.
                         MaterialMember::Legacy(values) if self.0.legacy => {
-                            vec![("default".to_string(), RawMaterial { value: None, values: Some(values) })]
+                            vec![(
+                                "default".to_string(),
+                                RawMaterial {
+                                    value: None,
+                                    values: Some(values),
+                                },
+                            )]
                         }
                         MaterialMember::Legacy(_) => {
                             return Err(de::Error::custom("material must be an object of themes"))
@@ -344,12 +368,20 @@ impl<'de> Visitor<'de> for GeometrySeed {
             let template = template.ok_or_else(|| de::Error::missing_field("template"))?;
             let matrix = matrix.ok_or_else(|| de::Error::missing_field("transformationMatrix"))?;
             let matrix: [f64; 16] = matrix.try_into().map_err(|m: Vec<f64>| {
-                de::Error::custom(format!("transformationMatrix has {} numbers, not 16", m.len()))
+                de::Error::custom(format!(
+                    "transformationMatrix has {} numbers, not 16",
+                    m.len()
+                ))
             })?;
             if g.boundaries.vertices.len() != 1 {
-                return Err(de::Error::custom("a GeometryInstance has exactly one reference vertex"));
+                return Err(de::Error::custom(
+                    "a GeometryInstance has exactly one reference vertex",
+                ));
             }
-            g.instance = Some(GeometryInstance { template, transformation_matrix: matrix });
+            g.instance = Some(GeometryInstance {
+                template,
+                transformation_matrix: matrix,
+            });
         } else if g.lod.is_none() && !self.0.legacy {
             return Err(de::Error::missing_field("lod"));
         }
@@ -360,29 +392,43 @@ impl<'de> Visitor<'de> for GeometrySeed {
                     .map_err(|e| de::Error::custom(format!("semantics values: {e}")))?,
                 None => vec![None; g.boundaries.primitive_count()],
             };
-            let surfaces = raw.surfaces.into_iter().map(semantic_surface).collect::<Result<_, _>>()
+            let surfaces = raw
+                .surfaces
+                .into_iter()
+                .map(semantic_surface)
+                .collect::<Result<_, _>>()
                 .map_err(de::Error::custom)?;
             g.semantics = Some(Semantics { surfaces, values });
         }
         for (theme, raw) in material.unwrap_or_default() {
-            let values = match raw.values {
-                Some(tape) => Some(
-                    tape.to_primitive_values(&g.boundaries)
-                        .map_err(|e| de::Error::custom(format!("material \"{theme}\" values: {e}")))?,
-                ),
-                None => None,
-            };
+            let values =
+                match raw.values {
+                    Some(tape) => Some(tape.to_primitive_values(&g.boundaries).map_err(|e| {
+                        de::Error::custom(format!("material \"{theme}\" values: {e}"))
+                    })?),
+                    None => None,
+                };
             if raw.value.is_none() && values.is_none() {
-                return Err(de::Error::custom(format!("material \"{theme}\" has neither value nor values")));
+                return Err(de::Error::custom(format!(
+                    "material \"{theme}\" has neither value nor values"
+                )));
             }
-            g.materials.push(MaterialTheme { theme, value: raw.value, values });
+            g.materials.push(MaterialTheme {
+                theme,
+                value: raw.value,
+                values,
+            });
         }
         for (theme, raw) in texture.unwrap_or_default() {
             let (ring_textures, uvs) = raw
                 .values
                 .to_texture_values(&g.boundaries)
                 .map_err(|e| de::Error::custom(format!("texture \"{theme}\" values: {e}")))?;
-            g.textures.push(TextureTheme { theme, ring_textures, uvs });
+            g.textures.push(TextureTheme {
+                theme,
+                ring_textures,
+                uvs,
+            });
         }
         Ok(g)
     }
@@ -394,19 +440,30 @@ fn semantic_surface(mut m: JsonMap) -> Result<SemanticSurface, String> {
         _ => return Err("a semantic surface needs a string \"type\"".into()),
     };
     let parent = match m.remove("parent") {
-        Some(Value::Number(n)) => Some(n.as_u64().ok_or("semantic parent must be an index")? as u32),
+        Some(Value::Number(n)) => {
+            Some(n.as_u64().ok_or("semantic parent must be an index")? as u32)
+        }
         Some(Value::Null) | None => None,
         Some(_) => return Err("semantic parent must be an index".into()),
     };
     let children = match m.remove("children") {
         Some(Value::Array(items)) => items
             .iter()
-            .map(|v| v.as_u64().map(|x| x as u32).ok_or("semantic children must be indices"))
+            .map(|v| {
+                v.as_u64()
+                    .map(|x| x as u32)
+                    .ok_or("semantic children must be indices")
+            })
             .collect::<Result<_, _>>()?,
         Some(Value::Null) | None => Vec::new(),
         Some(_) => return Err("semantic children must be an array".into()),
     };
-    Ok(SemanticSurface { kind, parent, children, attributes: m })
+    Ok(SemanticSurface {
+        kind,
+        parent,
+        children,
+        attributes: m,
+    })
 }
 
 /// A JSON object read as an ordered list of (key, value).
@@ -450,9 +507,12 @@ impl<'de> Visitor<'de> for ObjectsSeed {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<CityObject>, A::Error> {
         let mut out = Vec::new();
         while let Some(id) = map.next_key::<String>()? {
-            let object = map.next_value_seed(ObjectSeed { id: &id, ctx: self.0 }).map_err(|e| {
-                de::Error::custom(format!("CityObject \"{id}\": {e}"))
-            })?;
+            let object = map
+                .next_value_seed(ObjectSeed {
+                    id: &id,
+                    ctx: self.0,
+                })
+                .map_err(|e| de::Error::custom(format!("CityObject \"{id}\": {e}")))?;
             out.push(object);
         }
         Ok(out)

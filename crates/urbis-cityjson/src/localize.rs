@@ -22,7 +22,11 @@ impl Renumber {
 
 fn all_geometries_mut(objects: &mut [CityObject]) -> impl Iterator<Item = &mut Geometry> {
     objects.iter_mut().flat_map(|o| {
-        let addresses = o.address.iter_mut().flatten().filter_map(|a| a.location.as_mut());
+        let addresses = o
+            .address
+            .iter_mut()
+            .flatten()
+            .filter_map(|a| a.location.as_mut());
         o.geometry.iter_mut().flatten().chain(addresses)
     })
 }
@@ -35,12 +39,24 @@ pub(crate) fn localize_vertices(
 ) -> Result<Vec<[i64; 3]>, (String, String)> {
     let mut indices = Vec::new();
     for o in objects.iter() {
-        let addresses = o.address.iter().flatten().filter_map(|a| a.location.as_ref());
+        let addresses = o
+            .address
+            .iter()
+            .flatten()
+            .filter_map(|a| a.location.as_ref());
         for g in o.geometries().iter().chain(addresses) {
-            if let Some(&bad) = g.boundaries.vertices.iter().find(|&&v| v as usize >= global.len()) {
+            if let Some(&bad) = g
+                .boundaries
+                .vertices
+                .iter()
+                .find(|&&v| v as usize >= global.len())
+            {
                 return Err((
                     o.id.clone(),
-                    format!("vertex index {bad} is out of range ({} vertices)", global.len()),
+                    format!(
+                        "vertex index {bad} is out of range ({} vertices)",
+                        global.len()
+                    ),
                 ));
             }
             indices.extend_from_slice(&g.boundaries.vertices);
@@ -71,14 +87,21 @@ pub(crate) fn localize_appearance(
                 for (r, tex) in t.ring_textures.iter().enumerate() {
                     if let Some(tex) = tex {
                         texs.push(*tex);
-                        let range = g.boundaries.rings[r] as usize..g.boundaries.rings[r + 1] as usize;
+                        let range =
+                            g.boundaries.rings[r] as usize..g.boundaries.rings[r + 1] as usize;
                         uvs.extend_from_slice(&t.uvs[range]);
                     }
                 }
             }
         }
-        let check = |list: &[u32], len: usize, what: &str| match list.iter().find(|&&i| i as usize >= len) {
-            Some(bad) => Err((o.id.clone(), format!("{what} index {bad} is out of range ({len} {what}s)"))),
+        let check = |list: &[u32], len: usize, what: &str| match list
+            .iter()
+            .find(|&&i| i as usize >= len)
+        {
+            Some(bad) => Err((
+                o.id.clone(),
+                format!("{what} index {bad} is out of range ({len} {what}s)"),
+            )),
             None => Ok(()),
         };
         check(&mats, global.materials.len(), "material")?;
@@ -89,7 +112,10 @@ pub(crate) fn localize_appearance(
         return Ok(None);
     }
     let (mats, texs, uvs) = (Renumber::new(mats), Renumber::new(texs), Renumber::new(uvs));
-    for g in objects.iter_mut().flat_map(|o| o.geometry.iter_mut().flatten()) {
+    for g in objects
+        .iter_mut()
+        .flat_map(|o| o.geometry.iter_mut().flatten())
+    {
         for m in &mut g.materials {
             m.value = m.value.map(|v| mats.get(v));
             for v in m.values.iter_mut().flatten().flatten() {
@@ -109,33 +135,74 @@ pub(crate) fn localize_appearance(
         }
     }
     Ok(Some(Appearance {
-        materials: mats.used.iter().map(|&i| global.materials[i as usize].clone()).collect(),
-        textures: texs.used.iter().map(|&i| global.textures[i as usize].clone()).collect(),
-        vertices_texture: uvs.used.iter().map(|&i| global.vertices_texture[i as usize]).collect(),
+        materials: mats
+            .used
+            .iter()
+            .map(|&i| global.materials[i as usize].clone())
+            .collect(),
+        textures: texs
+            .used
+            .iter()
+            .map(|&i| global.textures[i as usize].clone())
+            .collect(),
+        vertices_texture: uvs
+            .used
+            .iter()
+            .map(|&i| global.vertices_texture[i as usize])
+            .collect(),
         default_theme_material: global.default_theme_material.clone(),
         default_theme_texture: global.default_theme_texture.clone(),
     }))
 }
 
 /// Checks that a feature's own appearance indices are in range.
-pub(crate) fn check_appearance(objects: &[CityObject], app: Option<&Appearance>) -> Result<(), (String, String)> {
+pub(crate) fn check_appearance(
+    objects: &[CityObject],
+    app: Option<&Appearance>,
+) -> Result<(), (String, String)> {
     let empty = Appearance::default();
     let app = app.unwrap_or(&empty);
     for o in objects {
         for g in o.geometries() {
             for m in &g.materials {
-                if let Some(bad) = m.value.iter().chain(m.values.iter().flatten().flatten()).find(|&&i| i as usize >= app.materials.len()) {
-                    return Err((o.id.clone(), format!("material index {bad} is out of range ({} materials)", app.materials.len())));
+                if let Some(bad) = m
+                    .value
+                    .iter()
+                    .chain(m.values.iter().flatten().flatten())
+                    .find(|&&i| i as usize >= app.materials.len())
+                {
+                    return Err((
+                        o.id.clone(),
+                        format!(
+                            "material index {bad} is out of range ({} materials)",
+                            app.materials.len()
+                        ),
+                    ));
                 }
             }
             for t in &g.textures {
-                if let Some(bad) = t.ring_textures.iter().flatten().find(|&&i| i as usize >= app.textures.len()) {
-                    return Err((o.id.clone(), format!("texture index {bad} is out of range ({} textures)", app.textures.len())));
+                if let Some(bad) = t
+                    .ring_textures
+                    .iter()
+                    .flatten()
+                    .find(|&&i| i as usize >= app.textures.len())
+                {
+                    return Err((
+                        o.id.clone(),
+                        format!(
+                            "texture index {bad} is out of range ({} textures)",
+                            app.textures.len()
+                        ),
+                    ));
                 }
                 for (r, tex) in t.ring_textures.iter().enumerate() {
                     if tex.is_some() {
-                        let range = g.boundaries.rings[r] as usize..g.boundaries.rings[r + 1] as usize;
-                        if let Some(bad) = t.uvs[range].iter().find(|&&i| i as usize >= app.vertices_texture.len()) {
+                        let range =
+                            g.boundaries.rings[r] as usize..g.boundaries.rings[r + 1] as usize;
+                        if let Some(bad) = t.uvs[range]
+                            .iter()
+                            .find(|&&i| i as usize >= app.vertices_texture.len())
+                        {
                             return Err((o.id.clone(), format!("texture vertex index {bad} is out of range ({} texture vertices)", app.vertices_texture.len())));
                         }
                     }

@@ -31,6 +31,9 @@ pub enum Encoding {
     CityJsonSeq,
 }
 
+/// A feature's objects as bytes: (object number, its bytes).
+type RawFeature = (u32, Vec<(u32, Vec<u8>)>);
+
 /// One CityObject's place in a whole file (first pass).
 struct Span {
     id: String,
@@ -84,14 +87,24 @@ pub struct Reader {
 }
 
 fn syntax(path: &Path, offset: u64, source: Option<&File>, message: String) -> Error {
-    Error::Syntax { path: path.to_path_buf(), location: locate(source, offset), message }
+    Error::Syntax {
+        path: path.to_path_buf(),
+        location: locate(source, offset),
+        message,
+    }
 }
 
 /// Line and column of a byte offset, by counting newlines in the file (error paths only).
 fn locate(source: Option<&File>, offset: u64) -> Location {
-    let mut loc = Location { line: None, column: Some(offset + 1), object: None };
+    let mut loc = Location {
+        line: None,
+        column: Some(offset + 1),
+        object: None,
+    };
     let Some(file) = source else { return loc };
-    let Ok(mut file) = file.try_clone() else { return loc };
+    let Ok(mut file) = file.try_clone() else {
+        return loc;
+    };
     if file.rewind().is_err() {
         return loc;
     }
@@ -127,7 +140,11 @@ impl Reader {
     /// Opens a file, or standard input when `path` is `-`.
     pub fn open(path: &Path) -> Result<Reader> {
         let is_stdin = path.as_os_str() == "-";
-        let display = if is_stdin { PathBuf::from("<stdin>") } else { path.to_path_buf() };
+        let display = if is_stdin {
+            PathBuf::from("<stdin>")
+        } else {
+            path.to_path_buf()
+        };
         let (input, source): (Box<dyn Read + Send>, Option<File>) = if is_stdin {
             (Box::new(std::io::stdin()), None)
         } else {
@@ -139,22 +156,36 @@ impl Reader {
         let mut spool = None;
         if is_stdin {
             let file = tempfile::tempfile().map_err(|e| Error::io(&display, e))?;
-            let writer = std::io::BufWriter::with_capacity(1 << 20, file.try_clone().map_err(|e| Error::io(&display, e))?);
-            lexer.set_tee(Box::new(writer)).map_err(|e| scan_error(&display, None, e))?;
+            let writer = std::io::BufWriter::with_capacity(
+                1 << 20,
+                file.try_clone().map_err(|e| Error::io(&display, e))?,
+            );
+            lexer
+                .set_tee(Box::new(writer))
+                .map_err(|e| scan_error(&display, None, e))?;
             spool = Some(file);
         }
-        let first = FirstPass::run(&mut lexer).map_err(|e| scan_error(&display, source.as_ref(), e))?;
-        let rest = lexer.peek().map_err(|e| scan_error(&display, source.as_ref(), e))?;
-        lexer.take_tee().map_err(|e| scan_error(&display, source.as_ref(), e))?;
+        let first =
+            FirstPass::run(&mut lexer).map_err(|e| scan_error(&display, source.as_ref(), e))?;
+        let rest = lexer
+            .peek()
+            .map_err(|e| scan_error(&display, source.as_ref(), e))?;
+        lexer
+            .take_tee()
+            .map_err(|e| scan_error(&display, source.as_ref(), e))?;
         if first.kind.as_deref() == Some("CityJSONFeature") {
             // Features without the CityJSON header line: read them as they are.
             let (start, end) = first.value_span;
             let mut bytes = vec![0u8; (end - start) as usize];
             let src = source.as_ref().or(spool.as_ref());
             if let Some(f) = src {
-                f.read_exact_at(&mut bytes, start).map_err(|e| Error::io(&display, e))?;
+                f.read_exact_at(&mut bytes, start)
+                    .map_err(|e| Error::io(&display, e))?;
             }
-            let header = Header { source_version: "2.0".into(), ..Default::default() };
+            let header = Header {
+                source_version: "2.0".into(),
+                ..Default::default()
+            };
             let warnings = vec![format!(
                 "{}: no CityJSON header line before the first CityJSONFeature: no transform or CRS is known, coordinates are taken as they are (scale 1, translate 0)",
                 display.display()
@@ -164,7 +195,12 @@ impl Reader {
                 path: display,
                 header,
                 ctx: ReadContext { legacy: false },
-                mode: Mode::Seq(SeqFile { lexer, line: 1, done, pending: Some(bytes) }),
+                mode: Mode::Seq(SeqFile {
+                    line: 1 + lexer.newlines + first.header_newlines,
+                    lexer,
+                    done,
+                    pending: Some(bytes),
+                }),
                 batch_bytes: 4 << 20,
                 warnings,
             });
@@ -174,28 +210,59 @@ impl Reader {
             None => {
                 let source = match (source, spool) {
                     (Some(f), _) | (None, Some(f)) => f,
-                    (None, None) => return Err(Error::io(&display, std::io::Error::other("no source"))),
+                    (None, None) => {
+                        return Err(Error::io(&display, std::io::Error::other("no source")))
+                    }
                 };
                 let features = group_features(&first.spans);
-                Mode::Whole(WholeFile { source, spans: first.spans, features, next: 0, vertices, appearance })
+                Mode::Whole(WholeFile {
+                    source,
+                    spans: first.spans,
+                    features,
+                    next: 0,
+                    vertices,
+                    appearance,
+                })
             }
             Some(b'{') => {
                 if !first.spans.is_empty() {
                     return Err(Error::Invalid {
                         path: display,
-                        location: Location { line: Some(1), ..Default::default() },
-                        message: "the first line of a CityJSONSeq must have an empty CityObjects".into(),
+                        location: Location {
+                            line: Some(1),
+                            ..Default::default()
+                        },
+                        message: "the first line of a CityJSONSeq must have an empty CityObjects"
+                            .into(),
                     });
                 }
-                Mode::Seq(SeqFile { lexer, line: 1 + first.header_newlines, done: false, pending: None })
+                Mode::Seq(SeqFile {
+                    line: 1 + lexer.newlines + first.header_newlines,
+                    lexer,
+                    done: false,
+                    pending: None,
+                })
             }
             Some(c) => {
-                return Err(syntax(&display, lexer.offset(), source.as_ref(), format!(
-                    "unexpected '{}' after the end of the CityJSON object", c as char
-                )))
+                return Err(syntax(
+                    &display,
+                    lexer.offset(),
+                    source.as_ref(),
+                    format!(
+                        "unexpected '{}' after the end of the CityJSON object",
+                        c as char
+                    ),
+                ))
             }
         };
-        Ok(Reader { path: display, header, ctx, mode, batch_bytes: 4 << 20, warnings: Vec::new() })
+        Ok(Reader {
+            path: display,
+            header,
+            ctx,
+            mode,
+            batch_bytes: 4 << 20,
+            warnings: Vec::new(),
+        })
     }
 
     /// Things worth telling the user that did not stop the reading.
@@ -267,7 +334,11 @@ impl Iterator for Reader {
 
 /// Groups objects into features: each object goes with its first parent's feature.
 fn group_features(spans: &[Span]) -> Vec<Vec<u32>> {
-    let index: HashMap<&str, u32> = spans.iter().enumerate().map(|(i, s)| (s.id.as_str(), i as u32)).collect();
+    let index: HashMap<&str, u32> = spans
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i as u32))
+        .collect();
     let n = spans.len();
     let mut root = vec![u32::MAX; n];
     for i in 0..n {
@@ -278,7 +349,11 @@ fn group_features(spans: &[Span]) -> Vec<Vec<u32>> {
         let mut chain = vec![i as u32];
         let mut cur = i as u32;
         let found = loop {
-            let parent = spans[cur as usize].parent.as_deref().and_then(|p| index.get(p)).copied();
+            let parent = spans[cur as usize]
+                .parent
+                .as_deref()
+                .and_then(|p| index.get(p))
+                .copied();
             match parent {
                 Some(p) if root[p as usize] != u32::MAX => break root[p as usize],
                 Some(p) if !chain.contains(&p) && chain.len() < 64 => {
@@ -294,8 +369,8 @@ fn group_features(spans: &[Span]) -> Vec<Vec<u32>> {
     }
     let mut slot = vec![u32::MAX; n];
     let mut features: Vec<Vec<u32>> = Vec::new();
-    for i in 0..n {
-        let r = root[i] as usize;
+    for (i, &r) in root.iter().enumerate() {
+        let r = r as usize;
         if slot[r] == u32::MAX {
             slot[r] = features.len() as u32;
             features.push(vec![r as u32]);
@@ -308,11 +383,17 @@ fn group_features(spans: &[Span]) -> Vec<Vec<u32>> {
 }
 
 impl WholeFile {
-    fn next_batch(&mut self, path: &Path, ctx: ReadContext, budget: usize) -> Result<Option<Vec<Feature>>> {
+    fn next_batch(
+        &mut self,
+        path: &Path,
+        ctx: ReadContext,
+        budget: usize,
+    ) -> Result<Option<Vec<Feature>>> {
         if self.next >= self.features.len() {
             return Ok(None);
         }
-        let mut raw: Vec<(u32, Vec<(u32, Vec<u8>)>)> = Vec::new();
+        // Per feature: (object number, its bytes) for each of its objects.
+        let mut raw: Vec<RawFeature> = Vec::new();
         let mut bytes = 0usize;
         while self.next < self.features.len() && (bytes < budget || raw.is_empty()) {
             let members = &self.features[self.next];
@@ -320,7 +401,9 @@ impl WholeFile {
             for &m in members {
                 let span = &self.spans[m as usize];
                 let mut buf = vec![0u8; (span.end - span.start) as usize];
-                self.source.read_exact_at(&mut buf, span.start).map_err(|e| Error::io(path, e))?;
+                self.source
+                    .read_exact_at(&mut buf, span.start)
+                    .map_err(|e| Error::io(path, e))?;
                 bytes += buf.len();
                 objs.push((m, buf));
             }
@@ -337,23 +420,32 @@ impl WholeFile {
                 let mut objects = Vec::with_capacity(objs.len());
                 for (m, buf) in objs {
                     let span = &spans[*m as usize];
-                    let object = ObjectSeed(span.id.as_str(), ctx)
-                        .parse(buf)
-                        .map_err(|(offset, message)| {
+                    let object = ObjectSeed(span.id.as_str(), ctx).parse(buf).map_err(
+                        |(offset, message)| {
                             let mut location = locate(Some(source), span.start + offset);
                             location.object = Some(span.id.clone());
-                            Error::Syntax { path: path.to_path_buf(), location, message }
-                        })?;
+                            Error::Syntax {
+                                path: path.to_path_buf(),
+                                location,
+                                message,
+                            }
+                        },
+                    )?;
                     objects.push(object);
                 }
                 let invalid = |(object, message): (String, String)| Error::Invalid {
                     path: path.to_path_buf(),
-                    location: Location { object: Some(object), ..Default::default() },
+                    location: Location {
+                        object: Some(object),
+                        ..Default::default()
+                    },
                     message,
                 };
                 let local = localize::localize_vertices(&mut objects, vertices).map_err(invalid)?;
                 let app = match appearance {
-                    Some(app) => localize::localize_appearance(&mut objects, app).map_err(invalid)?,
+                    Some(app) => {
+                        localize::localize_appearance(&mut objects, app).map_err(invalid)?
+                    }
                     None => {
                         localize::check_appearance(&objects, None).map_err(invalid)?;
                         None
@@ -378,12 +470,22 @@ struct ObjectSeed<'a>(&'a str, ReadContext);
 impl ObjectSeed<'_> {
     fn parse(&self, buf: &[u8]) -> std::result::Result<CityObject, (u64, String)> {
         let mut d = serde_json::Deserializer::from_slice(buf);
-        let seed = crate::de::ObjectSeed { id: self.0, ctx: self.1 };
+        let seed = crate::de::ObjectSeed {
+            id: self.0,
+            ctx: self.1,
+        };
         let result = seed.deserialize(&mut d).and_then(|o| d.end().map(|_| o));
         result.map_err(|e| {
             // serde_json counts lines and columns within `buf`: turn them into a byte offset.
             let offset = offset_of(buf, e.line(), e.column());
-            (offset, e.to_string().split(" at line ").next().unwrap_or_default().to_string())
+            (
+                offset,
+                e.to_string()
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
         })
     }
 }
@@ -401,7 +503,12 @@ fn offset_of(buf: &[u8], line: usize, column: usize) -> u64 {
 }
 
 impl SeqFile {
-    fn next_batch(&mut self, path: &Path, ctx: ReadContext, budget: usize) -> Result<Option<Vec<Feature>>> {
+    fn next_batch(
+        &mut self,
+        path: &Path,
+        ctx: ReadContext,
+        budget: usize,
+    ) -> Result<Option<Vec<Feature>>> {
         let mut lines: Vec<(u64, Vec<u8>)> = Vec::new();
         let mut bytes = 0;
         if let Some(first) = self.pending.take() {
@@ -409,7 +516,10 @@ impl SeqFile {
         }
         while !self.done && bytes < budget && lines.len() < 4096 {
             let mut line = Vec::new();
-            let more = self.lexer.read_line(&mut line).map_err(|e| scan_error(path, None, e))?;
+            let more = self
+                .lexer
+                .read_line(&mut line)
+                .map_err(|e| scan_error(path, None, e))?;
             let number = self.line;
             self.line += 1;
             if line.iter().all(|c| c.is_ascii_whitespace()) {
@@ -429,38 +539,77 @@ impl SeqFile {
         if lines.is_empty() {
             return Ok(None);
         }
-        let features: Vec<Result<Feature>> =
-            lines.par_iter().map(|(number, line)| parse_feature_line(path, *number, line, ctx)).collect();
+        let features: Vec<Result<Feature>> = lines
+            .par_iter()
+            .map(|(number, line)| parse_feature_line(path, *number, line, ctx))
+            .collect();
         features.into_iter().collect::<Result<Vec<_>>>().map(Some)
     }
 }
 
 /// Parses one CityJSONFeature (a CityJSONSeq line).
-pub(crate) fn parse_feature_line(path: &Path, line: u64, bytes: &[u8], ctx: ReadContext) -> Result<Feature> {
+pub(crate) fn parse_feature_line(
+    path: &Path,
+    line: u64,
+    bytes: &[u8],
+    ctx: ReadContext,
+) -> Result<Feature> {
     let mut d = serde_json::Deserializer::from_slice(bytes);
-    let result = FeatureSeed(ctx).deserialize(&mut d).and_then(|f| d.end().map(|_| f));
+    let result = FeatureSeed(ctx)
+        .deserialize(&mut d)
+        .and_then(|f| d.end().map(|_| f));
     let feature = result.map_err(|e| Error::Syntax {
         path: path.to_path_buf(),
-        location: Location { line: Some(line), column: Some(e.column() as u64), object: None },
-        message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
+        location: Location {
+            line: Some(line),
+            column: Some(e.column() as u64),
+            object: None,
+        },
+        message: e
+            .to_string()
+            .split(" at line ")
+            .next()
+            .unwrap_or_default()
+            .to_string(),
     })?;
     let invalid = |object: Option<String>, message: String| Error::Invalid {
         path: path.to_path_buf(),
-        location: Location { line: Some(line), column: None, object },
+        location: Location {
+            line: Some(line),
+            column: None,
+            object,
+        },
         message,
     };
     if feature.root().is_none() {
-        return Err(invalid(Some(feature.id.clone()), format!(
-            "the CityJSONFeature's id \"{}\" is not one of its CityObjects", feature.id
-        )));
+        return Err(invalid(
+            Some(feature.id.clone()),
+            format!(
+                "the CityJSONFeature's id \"{}\" is not one of its CityObjects",
+                feature.id
+            ),
+        ));
     }
     for o in &feature.objects {
-        let addresses = o.address.iter().flatten().filter_map(|a| a.location.as_ref());
+        let addresses = o
+            .address
+            .iter()
+            .flatten()
+            .filter_map(|a| a.location.as_ref());
         for g in o.geometries().iter().chain(addresses) {
-            if let Some(&bad) = g.boundaries.vertices.iter().find(|&&v| v as usize >= feature.vertices.len()) {
-                return Err(invalid(Some(o.id.clone()), format!(
-                    "vertex index {bad} is out of range ({} vertices)", feature.vertices.len()
-                )));
+            if let Some(&bad) = g
+                .boundaries
+                .vertices
+                .iter()
+                .find(|&&v| v as usize >= feature.vertices.len())
+            {
+                return Err(invalid(
+                    Some(o.id.clone()),
+                    format!(
+                        "vertex index {bad} is out of range ({} vertices)",
+                        feature.vertices.len()
+                    ),
+                ));
             }
         }
     }
@@ -507,7 +656,11 @@ impl<'de> Visitor<'de> for FeatureSeed {
         }
         match kind.as_deref() {
             Some("CityJSONFeature") => {}
-            Some(other) => return Err(de::Error::custom(format!("expected a CityJSONFeature, found type \"{other}\""))),
+            Some(other) => {
+                return Err(de::Error::custom(format!(
+                    "expected a CityJSONFeature, found type \"{other}\""
+                )))
+            }
             None => return Err(de::Error::missing_field("type")),
         }
         feature.id = id.ok_or_else(|| de::Error::missing_field("id"))?;
@@ -605,7 +758,12 @@ impl FirstPass {
                     }
                 }
             }
-            self.spans.push(Span { id, start, end: lx.offset(), parent });
+            self.spans.push(Span {
+                id,
+                start,
+                end: lx.offset(),
+                parent,
+            });
             if !lx.more(b'}')? {
                 return Ok(());
             }
@@ -628,18 +786,26 @@ impl FirstPass {
                 *slot = lx.number()?;
             }
             if lx.peek()? != Some(b']') {
-                return lx.err(format!("vertex {} does not have exactly 3 coordinates", self.vertex_len()));
+                return lx.err(format!(
+                    "vertex {} does not have exactly 3 coordinates",
+                    self.vertex_len()
+                ));
             }
             lx.expect(b']')?;
             match (v, self.float_vertices.as_mut()) {
-                ([Number::Int(x), Number::Int(y), Number::Int(z)], None) => self.int_vertices.push([x, y, z]),
+                ([Number::Int(x), Number::Int(y), Number::Int(z)], None) => {
+                    self.int_vertices.push([x, y, z])
+                }
                 (v, _) => {
                     let f = |n: Number| match n {
                         Number::Int(i) => i as f64,
                         Number::Float(x) => x,
                     };
                     let floats = self.float_vertices.get_or_insert_with(|| {
-                        self.int_vertices.iter().map(|v| [v[0] as f64, v[1] as f64, v[2] as f64]).collect()
+                        self.int_vertices
+                            .iter()
+                            .map(|v| [v[0] as f64, v[1] as f64, v[2] as f64])
+                            .collect()
                     });
                     floats.push([f(v[0]), f(v[1]), f(v[2])]);
                 }
@@ -651,12 +817,19 @@ impl FirstPass {
     }
 
     fn vertex_len(&self) -> usize {
-        self.float_vertices.as_ref().map(|v| v.len()).unwrap_or(self.int_vertices.len())
+        self.float_vertices
+            .as_ref()
+            .map(|v| v.len())
+            .unwrap_or(self.int_vertices.len())
     }
 
     /// Builds the header (upgrading older versions), the global appearance and the vertices.
     #[allow(clippy::type_complexity)]
-    fn header(&self, path: &Path, is_seq: bool) -> Result<(Header, ReadContext, Option<Appearance>, Vec<[i64; 3]>)> {
+    fn header(
+        &self,
+        path: &Path,
+        is_seq: bool,
+    ) -> Result<(Header, ReadContext, Option<Appearance>, Vec<[i64; 3]>)> {
         let invalid = |message: String| Error::Invalid {
             path: path.to_path_buf(),
             location: Location::default(),
@@ -664,30 +837,58 @@ impl FirstPass {
         };
         match self.kind.as_deref() {
             Some("CityJSON") => {}
-            Some(other) => return Err(invalid(format!("the top-level \"type\" is \"{other}\", not \"CityJSON\""))),
-            None => return Err(invalid("the top-level \"type\": \"CityJSON\" member is missing".into())),
+            Some(other) => {
+                return Err(invalid(format!(
+                    "the top-level \"type\" is \"{other}\", not \"CityJSON\""
+                )))
+            }
+            None => {
+                return Err(invalid(
+                    "the top-level \"type\": \"CityJSON\" member is missing".into(),
+                ))
+            }
         }
-        let version = self.version.clone().ok_or_else(|| invalid("the \"version\" member is missing".into()))?;
+        let version = self
+            .version
+            .clone()
+            .ok_or_else(|| invalid("the \"version\" member is missing".into()))?;
         let legacy = match version.as_str() {
             "2.0" | "2.0.0" | "2.0.1" => false,
             "1.0" | "1.1" | "1.0.0" | "1.1.0" => true,
-            _ => return Err(Error::UnsupportedVersion { path: path.to_path_buf(), version }),
+            _ => {
+                return Err(Error::UnsupportedVersion {
+                    path: path.to_path_buf(),
+                    version,
+                })
+            }
         };
         let short = version.get(..3).unwrap_or("2.0").to_string();
         let ctx = ReadContext { legacy };
-        let mut header = Header { source_version: short.clone(), ..Default::default() };
+        let mut header = Header {
+            source_version: short.clone(),
+            ..Default::default()
+        };
         let mut appearance = None;
         let mut transform = None;
         for (key, bytes) in &self.members {
-            let value: Value = serde_json::from_slice(bytes).map_err(|e| invalid(format!("\"{key}\": {e}")))?;
+            let value: Value =
+                serde_json::from_slice(bytes).map_err(|e| invalid(format!("\"{key}\": {e}")))?;
             match key.as_str() {
                 "transform" => transform = Some(members::transform(&value).map_err(invalid)?),
                 "metadata" => {
-                    let Value::Object(m) = value else { return Err(invalid("metadata must be an object".into())) };
-                    header.metadata = Some(if legacy { members::upgrade_metadata(m, &short) } else { m });
+                    let Value::Object(m) = value else {
+                        return Err(invalid("metadata must be an object".into()));
+                    };
+                    header.metadata = Some(if legacy {
+                        members::upgrade_metadata(m, &short)
+                    } else {
+                        m
+                    });
                 }
                 "extensions" => {
-                    let Value::Object(m) = value else { return Err(invalid("extensions must be an object".into())) };
+                    let Value::Object(m) = value else {
+                        return Err(invalid("extensions must be an object".into()));
+                    };
                     header.extensions = Some(m);
                 }
                 "appearance" => {
@@ -698,7 +899,8 @@ impl FirstPass {
                     appearance = Some(app);
                 }
                 "geometry-templates" => {
-                    header.geometry_templates = Some(members::geometry_templates(value, ctx).map_err(invalid)?)
+                    header.geometry_templates =
+                        Some(members::geometry_templates(value, ctx).map_err(invalid)?)
                 }
                 _ => {
                     header.extra.insert(key.clone(), value);
@@ -714,13 +916,19 @@ impl FirstPass {
                 self.int_vertices.clone()
             }
             (Some(_), Some(_)) => {
-                return Err(invalid("vertices must be integers when a transform is given".into()))
+                return Err(invalid(
+                    "vertices must be integers when a transform is given".into(),
+                ))
             }
             (None, floats) if legacy => {
                 // CityJSON 1.0 without transform: quantise to millimetres, as upgrades do.
                 let floats: Vec<[f64; 3]> = match floats {
                     Some(f) => f.clone(),
-                    None => self.int_vertices.iter().map(|v| [v[0] as f64, v[1] as f64, v[2] as f64]).collect(),
+                    None => self
+                        .int_vertices
+                        .iter()
+                        .map(|v| [v[0] as f64, v[1] as f64, v[2] as f64])
+                        .collect(),
                 };
                 let mut min = [f64::INFINITY; 3];
                 for v in &floats {
@@ -731,11 +939,17 @@ impl FirstPass {
                 if floats.is_empty() {
                     min = [0.0; 3];
                 }
-                let t = Transform { scale: [0.001; 3], translate: min };
+                let t = Transform {
+                    scale: [0.001; 3],
+                    translate: min,
+                };
                 header.transform = t;
                 floats
                     .iter()
-                    .map(|p| t.quantize(*p).ok_or_else(|| invalid(format!("vertex {p:?} cannot be quantised"))))
+                    .map(|p| {
+                        t.quantize(*p)
+                            .ok_or_else(|| invalid(format!("vertex {p:?} cannot be quantised")))
+                    })
                     .collect::<Result<Vec<_>>>()?
             }
             (None, None) if is_seq || self.int_vertices.is_empty() => {
@@ -744,7 +958,9 @@ impl FirstPass {
                 Vec::new()
             }
             (None, _) => {
-                return Err(invalid("the \"transform\" member is missing (it is required in CityJSON 2.0)".into()));
+                return Err(invalid(
+                    "the \"transform\" member is missing (it is required in CityJSON 2.0)".into(),
+                ));
             }
         };
         Ok((header, ctx, appearance, vertices))

@@ -33,17 +33,29 @@ pub(crate) struct Lexer<R: Read> {
     base: u64,
     eof: bool,
     tee: Option<Box<dyn Write>>,
+    /// Newlines skipped as whitespace so far (for line numbers).
+    pub newlines: u64,
 }
 
 impl<R: Read> Lexer<R> {
     pub fn new(reader: R) -> Self {
-        Lexer { reader, buf: vec![0; BUF_SIZE], pos: 0, end: 0, base: 0, eof: false, tee: None }
+        Lexer {
+            reader,
+            buf: vec![0; BUF_SIZE],
+            pos: 0,
+            end: 0,
+            base: 0,
+            eof: false,
+            tee: None,
+            newlines: 0,
+        }
     }
 
     /// Copies every byte read from now on (also the ones already buffered but not consumed).
     pub fn set_tee(&mut self, mut tee: Box<dyn Write>) -> ScanResult<()> {
         let offset = self.offset();
-        tee.write_all(&self.buf[..self.end]).map_err(|e| self.io_err(offset, e))?;
+        tee.write_all(&self.buf[..self.end])
+            .map_err(|e| self.io_err(offset, e))?;
         self.tee = Some(tee);
         Ok(())
     }
@@ -58,11 +70,19 @@ impl<R: Read> Lexer<R> {
     }
 
     fn io_err(&self, offset: u64, e: std::io::Error) -> ScanError {
-        ScanError { offset, message: e.to_string(), io: Some(e) }
+        ScanError {
+            offset,
+            message: e.to_string(),
+            io: Some(e),
+        }
     }
 
     pub fn err<T>(&self, message: impl Into<String>) -> ScanResult<T> {
-        Err(ScanError { offset: self.offset(), message: message.into(), io: None })
+        Err(ScanError {
+            offset: self.offset(),
+            message: message.into(),
+            io: None,
+        })
     }
 
     /// Offset of the next unread byte.
@@ -114,6 +134,7 @@ impl<R: Read> Lexer<R> {
             while self.pos < self.end {
                 let c = self.buf[self.pos];
                 if matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
+                    self.newlines += (c == b'\n') as u64;
                     self.pos += 1;
                 } else {
                     return Ok(Some(c));
@@ -134,7 +155,10 @@ impl<R: Read> Lexer<R> {
                 Ok(())
             }
             Some(x) => self.err(format!("expected '{}', found '{}'", c as char, x as char)),
-            None => self.err(format!("expected '{}', found the end of the input", c as char)),
+            None => self.err(format!(
+                "expected '{}', found the end of the input",
+                c as char
+            )),
         }
     }
 
@@ -149,7 +173,10 @@ impl<R: Read> Lexer<R> {
                 self.bump();
                 Ok(false)
             }
-            Some(x) => self.err(format!("expected ',' or '{}', found '{}'", close as char, x as char)),
+            Some(x) => self.err(format!(
+                "expected ',' or '{}', found '{}'",
+                close as char, x as char
+            )),
             None => self.err("unexpected end of the input (truncated file?)"),
         }
     }
@@ -272,7 +299,10 @@ impl<R: Read> Lexer<R> {
                     match memchr::memchr3(b'"', b'{', b'[', &chunk[i..]) {
                         // Look for the next interesting byte, handling closers in between.
                         Some(j) => {
-                            if let Some(k) = chunk[i..i + j].iter().position(|c| *c == b'}' || *c == b']') {
+                            if let Some(k) = chunk[i..i + j]
+                                .iter()
+                                .position(|c| *c == b'}' || *c == b']')
+                            {
                                 i += k + 1;
                                 depth = depth.saturating_sub(1);
                                 if depth == 0 {
@@ -290,7 +320,9 @@ impl<R: Read> Lexer<R> {
                             i += 1;
                         }
                         None => {
-                            if let Some(k) = chunk[i..].iter().position(|c| *c == b'}' || *c == b']') {
+                            if let Some(k) =
+                                chunk[i..].iter().position(|c| *c == b'}' || *c == b']')
+                            {
                                 i += k + 1;
                                 depth = depth.saturating_sub(1);
                                 if depth == 0 {
@@ -391,7 +423,9 @@ impl<R: Read> Lexer<R> {
         }
         match s.parse::<f64>() {
             Ok(v) if v.is_finite() && len < text.len() => Ok(Number::Float(v)),
-            _ => self.err(format!("number {s}... cannot be read as a finite 64-bit float")),
+            _ => self.err(format!(
+                "number {s}... cannot be read as a finite 64-bit float"
+            )),
         }
     }
 

@@ -160,7 +160,12 @@ pub(crate) fn geometry(out: &mut Vec<u8>, g: &Geometry, shift: &Shift) {
         key(out, &mut first, "material");
         out.push(b'{');
         let mut f = true;
-        let remap = |m: u32| shift.materials.and_then(|t| t.get(m as usize).copied()).unwrap_or(m);
+        let remap = |m: u32| {
+            shift
+                .materials
+                .and_then(|t| t.get(m as usize).copied())
+                .unwrap_or(m)
+        };
         for theme in &g.materials {
             key(out, &mut f, &theme.theme);
             out.push(b'{');
@@ -181,7 +186,12 @@ pub(crate) fn geometry(out: &mut Vec<u8>, g: &Geometry, shift: &Shift) {
         key(out, &mut first, "texture");
         out.push(b'{');
         let mut f = true;
-        let remap = |m: u32| shift.textures.and_then(|t| t.get(m as usize).copied()).unwrap_or(m);
+        let remap = |m: u32| {
+            shift
+                .textures
+                .and_then(|t| t.get(m as usize).copied())
+                .unwrap_or(m)
+        };
         for theme in &g.textures {
             key(out, &mut f, &theme.theme);
             out.push_str_bytes(b"{\"values\":");
@@ -190,7 +200,8 @@ pub(crate) fn geometry(out: &mut Vec<u8>, g: &Geometry, shift: &Shift) {
                 match theme.ring_textures[r] {
                     Some(t) => {
                         int(out, remap(t));
-                        let range = g.boundaries.rings[r] as usize..g.boundaries.rings[r + 1] as usize;
+                        let range =
+                            g.boundaries.rings[r] as usize..g.boundaries.rings[r + 1] as usize;
                         for &uv in &theme.uvs[range] {
                             out.push(b',');
                             int(out, uv as u64 + shift.uvs);
@@ -218,7 +229,9 @@ impl PushBytes for Vec<u8> {
 
 /// Writes the nesting of `b` down to rings, calling `ring` for each ring number.
 fn nested(out: &mut Vec<u8>, b: &Boundaries, ring: &mut dyn FnMut(&mut Vec<u8>, usize)) {
-    let surfaces = |out: &mut Vec<u8>, range: std::ops::Range<usize>, ring: &mut dyn FnMut(&mut Vec<u8>, usize)| {
+    let surfaces = |out: &mut Vec<u8>,
+                    range: std::ops::Range<usize>,
+                    ring: &mut dyn FnMut(&mut Vec<u8>, usize)| {
         out.push(b'[');
         for (i, s) in range.enumerate() {
             if i > 0 {
@@ -235,7 +248,9 @@ fn nested(out: &mut Vec<u8>, b: &Boundaries, ring: &mut dyn FnMut(&mut Vec<u8>, 
         }
         out.push(b']');
     };
-    let shells = |out: &mut Vec<u8>, range: std::ops::Range<usize>, ring: &mut dyn FnMut(&mut Vec<u8>, usize)| {
+    let shells = |out: &mut Vec<u8>,
+                  range: std::ops::Range<usize>,
+                  ring: &mut dyn FnMut(&mut Vec<u8>, usize)| {
         out.push(b'[');
         for (i, h) in range.enumerate() {
             if i > 0 {

@@ -119,7 +119,7 @@ impl Tape {
         }
         // Container offsets (in primitives) for each nesting level of the values array.
         let levels: Vec<Vec<u32>> = match b.depth() {
-            1 | 2 | 3 => vec![vec![0, total as u32]],
+            1..=3 => vec![vec![0, total as u32]],
             4 => vec![vec![0, total as u32], b.shells.clone()],
             _ => {
                 let solids = b.solids.iter().map(|&s| b.shells[s as usize]).collect();
@@ -183,7 +183,10 @@ impl Tape {
 
     /// Flattens texture `values`: per ring a texture index (or null) followed by one UV index
     /// per ring vertex. Returns `(ring_textures, uvs)`, `uvs` parallel to `b.vertices`.
-    pub fn to_texture_values(&self, b: &Boundaries) -> Result<(Vec<Option<u32>>, Vec<u32>), String> {
+    pub fn to_texture_values(
+        &self,
+        b: &Boundaries,
+    ) -> Result<(Vec<Option<u32>>, Vec<u32>), String> {
         let depth = b.depth();
         let rings = b.ring_count();
         let mut ring_textures = Vec::with_capacity(rings);
@@ -207,7 +210,11 @@ impl Tape {
                         // holes): the whole surface is untextured.
                         let expected = b.surface_rings(surface).len();
                         let got = ring_textures.len() - surface_first_ring;
-                        if got < expected && ring_textures[surface_first_ring..].iter().all(Option::is_none) {
+                        if got < expected
+                            && ring_textures[surface_first_ring..]
+                                .iter()
+                                .all(Option::is_none)
+                        {
                             for r in surface_first_ring + got..surface_first_ring + expected {
                                 ring_textures.push(None);
                                 uvs.extend(std::iter::repeat_n(0, b.ring(r).len()));
@@ -255,7 +262,10 @@ impl Tape {
             }
         }
         if ring_textures.len() != rings {
-            return Err(format!("texture values for {} rings, boundaries have {rings}", ring_textures.len()));
+            return Err(format!(
+                "texture values for {} rings, boundaries have {rings}",
+                ring_textures.len()
+            ));
         }
         Ok((ring_textures, uvs))
     }

@@ -49,7 +49,10 @@ impl Output {
     /// Creates the output: `-` is standard output, anything else a temporary file beside `path`.
     pub fn create(path: &Path) -> Result<Output> {
         if path.as_os_str() == "-" {
-            return Ok(Output { path: PathBuf::from("<stdout>"), inner: OutputInner::Stdout(BufWriter::with_capacity(1 << 20, std::io::stdout())) });
+            return Ok(Output {
+                path: PathBuf::from("<stdout>"),
+                inner: OutputInner::Stdout(BufWriter::with_capacity(1 << 20, std::io::stdout())),
+            });
         }
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -60,7 +63,10 @@ impl Output {
             .suffix(".tmp")
             .tempfile_in(&dir)
             .map_err(|e| Error::io(path, e))?;
-        Ok(Output { path: path.to_path_buf(), inner: OutputInner::File(BufWriter::with_capacity(1 << 20, tmp)) })
+        Ok(Output {
+            path: path.to_path_buf(),
+            inner: OutputInner::File(BufWriter::with_capacity(1 << 20, tmp)),
+        })
     }
 
     /// The target path (or `<stdout>`).
@@ -81,7 +87,18 @@ impl Output {
         let path = self.path;
         match self.inner {
             OutputInner::File(w) => {
-                let tmp = w.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
+                let tmp = w
+                    .into_inner()
+                    .map_err(|e| Error::io(&path, e.into_error()))?;
+                // Temporary files are private (0600); give the result the permissions of the
+                // file it replaces, or the usual 0644.
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(&path)
+                    .map(|m| m.permissions().mode())
+                    .unwrap_or(0o644);
+                tmp.as_file()
+                    .set_permissions(std::fs::Permissions::from_mode(mode))
+                    .map_err(|e| Error::io(&path, e))?;
                 tmp.as_file().sync_all().ok();
                 tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
             }
@@ -128,7 +145,13 @@ impl Writer {
             }
             OutputFormat::CityJsonSeq => None,
         };
-        Ok(Writer { out, format, header: header.clone(), started: false, whole })
+        Ok(Writer {
+            out,
+            format,
+            header: header.clone(),
+            started: false,
+            whole,
+        })
     }
 
     fn start(&mut self) -> Result<()> {
@@ -139,7 +162,9 @@ impl Writer {
         let mut buf = Vec::new();
         ser::header_members(&mut buf, &self.header);
         match self.format {
-            OutputFormat::CityJsonSeq => buf.extend_from_slice(b",\"CityObjects\":{},\"vertices\":[]}\n"),
+            OutputFormat::CityJsonSeq => {
+                buf.extend_from_slice(b",\"CityObjects\":{},\"vertices\":[]}\n")
+            }
             OutputFormat::CityJson => buf.extend_from_slice(b",\"CityObjects\":{"),
         }
         self.out.write_all(&buf)
@@ -161,7 +186,9 @@ impl Writer {
     }
 
     fn write_whole(&mut self, features: &[Feature]) -> Result<()> {
-        let Some(state) = self.whole.as_mut() else { return Ok(()) };
+        let Some(state) = self.whole.as_mut() else {
+            return Ok(());
+        };
         // Sequential: vertex offsets and the merged appearance.
         struct Plan {
             vertices: u64,
@@ -171,13 +198,29 @@ impl Writer {
         }
         let mut plans = Vec::with_capacity(features.len());
         for f in features {
-            let mut plan = Plan { vertices: state.vertex_count, uvs: 0, materials: Vec::new(), textures: Vec::new() };
+            let mut plan = Plan {
+                vertices: state.vertex_count,
+                uvs: 0,
+                materials: Vec::new(),
+                textures: Vec::new(),
+            };
             state.vertex_count += f.vertices.len() as u64;
             if let Some(app) = &f.appearance {
-                plan.materials = app.materials.iter().map(|m| intern(&mut state.material_ids, &mut state.appearance.materials, m)).collect();
-                plan.textures = app.textures.iter().map(|t| intern(&mut state.texture_ids, &mut state.appearance.textures, t)).collect();
+                plan.materials = app
+                    .materials
+                    .iter()
+                    .map(|m| intern(&mut state.material_ids, &mut state.appearance.materials, m))
+                    .collect();
+                plan.textures = app
+                    .textures
+                    .iter()
+                    .map(|t| intern(&mut state.texture_ids, &mut state.appearance.textures, t))
+                    .collect();
                 plan.uvs = state.appearance.vertices_texture.len() as u64;
-                state.appearance.vertices_texture.extend_from_slice(&app.vertices_texture);
+                state
+                    .appearance
+                    .vertices_texture
+                    .extend_from_slice(&app.vertices_texture);
                 if state.appearance.default_theme_material.is_none() {
                     state.appearance.default_theme_material = app.default_theme_material.clone();
                 }
@@ -227,7 +270,10 @@ impl Writer {
         for (objs, verts) in chunks {
             self.out.write_all(&objs)?;
             if let Some(state) = self.whole.as_mut() {
-                state.spool.write_all(&verts).map_err(|e| Error::io(self.out.path(), e))?;
+                state
+                    .spool
+                    .write_all(&verts)
+                    .map_err(|e| Error::io(self.out.path(), e))?;
             }
         }
         if let Some(state) = self.whole.as_mut() {

@@ -28,7 +28,12 @@ fn inputs(data: &Path) -> Vec<PathBuf> {
     all
 }
 
-fn write(path: &Path, format: OutputFormat, header: &urbis_model::Header, features: &[urbis_model::Feature]) {
+fn write(
+    path: &Path,
+    format: OutputFormat,
+    header: &urbis_model::Header,
+    features: &[urbis_model::Feature],
+) {
     let mut w = Writer::new(Output::create(path).unwrap(), format, header).unwrap();
     w.write_batch(features).unwrap();
     w.finish().unwrap();
@@ -48,7 +53,12 @@ fn check_schema(oracle: &SchemaOracle, path: &Path, format: OutputFormat) -> Vec
                 if i == 0 {
                     errors.extend(oracle.document_errors(&doc));
                 } else {
-                    errors.extend(oracle.feature_errors(&doc).into_iter().map(|e| format!("line {}: {e}", i + 1)));
+                    errors.extend(
+                        oracle
+                            .feature_errors(&doc)
+                            .into_iter()
+                            .map(|e| format!("line {}: {e}", i + 1)),
+                    );
                 }
             }
         }
@@ -58,21 +68,36 @@ fn check_schema(oracle: &SchemaOracle, path: &Path, format: OutputFormat) -> Vec
 
 #[test]
 fn every_file_round_trips_through_both_encodings_and_validates() {
-    let Some(data) = require_data("round trip") else { return };
+    let Some(data) = require_data("round trip") else {
+        return;
+    };
     let oracle = SchemaOracle::load(&data, "20");
     let tmp = tempfile::tempdir().unwrap();
     let list = inputs(&data);
-    assert!(list.len() >= 55, "expected the shared data's 55+ files, found {}", list.len());
+    assert!(
+        list.len() >= 55,
+        "expected the shared data's 55+ files, found {}",
+        list.len()
+    );
     let mut failures = Vec::new();
     for input in &list {
         let (header, features) = read(input);
-        let grid = header.transform.scale.iter().cloned().fold(f64::INFINITY, f64::min);
+        let grid = header
+            .transform
+            .scale
+            .iter()
+            .cloned()
+            .fold(f64::INFINITY, f64::min);
         let original = canonical(&header, &features, grid);
         let encoding = Reader::open(input).unwrap().encoding();
         // To the other encoding and back.
         let (first, second) = match encoding {
-            urbis_cityjson::Encoding::CityJson => (OutputFormat::CityJsonSeq, OutputFormat::CityJson),
-            urbis_cityjson::Encoding::CityJsonSeq => (OutputFormat::CityJson, OutputFormat::CityJsonSeq),
+            urbis_cityjson::Encoding::CityJson => {
+                (OutputFormat::CityJsonSeq, OutputFormat::CityJson)
+            }
+            urbis_cityjson::Encoding::CityJsonSeq => {
+                (OutputFormat::CityJson, OutputFormat::CityJsonSeq)
+            }
         };
         let a = tmp.path().join("a.out");
         let b = tmp.path().join("b.out");
@@ -84,7 +109,10 @@ fn every_file_round_trips_through_both_encodings_and_validates() {
             if let Err(e) = compare(&original, &canonical(h, f, grid)) {
                 failures.push(format!("{}: {what}: {e}", input.display()));
             }
-            if h.transform != header.transform || h.metadata != header.metadata || h.geometry_templates != header.geometry_templates {
+            if h.transform != header.transform
+                || h.metadata != header.metadata
+                || h.geometry_templates != header.geometry_templates
+            {
                 failures.push(format!("{}: {what}: header changed", input.display()));
             }
         }
@@ -93,13 +121,25 @@ fn every_file_round_trips_through_both_encodings_and_validates() {
             let name = input.file_name().unwrap().to_string_lossy().to_string();
             let known = SCHEMA_INVALID_INPUTS.iter().any(|(n, _)| *n == name);
             if !errors.is_empty() && !known {
-                failures.push(format!("{}: {format:?} output fails the 2.0 schema: {errors:?}", input.display()));
+                failures.push(format!(
+                    "{}: {format:?} output fails the 2.0 schema: {errors:?}",
+                    input.display()
+                ));
             }
             if errors.is_empty() && known {
-                failures.push(format!("{}: now validates: remove it from SCHEMA_INVALID_INPUTS", input.display()));
+                failures.push(format!(
+                    "{}: now validates: remove it from SCHEMA_INVALID_INPUTS",
+                    input.display()
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {} files failed:\n{}", failures.len(), list.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} files failed:\n{}",
+        failures.len(),
+        list.len(),
+        failures.join("\n")
+    );
     eprintln!("{} files round-tripped", list.len());
 }

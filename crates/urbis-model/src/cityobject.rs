@@ -63,7 +63,10 @@ impl CityObject {
 
     /// `yearOfConstruction`.
     pub fn year_of_construction(&self) -> Option<i64> {
-        self.attributes.as_ref()?.get("yearOfConstruction")?.as_i64()
+        self.attributes
+            .as_ref()?
+            .get("yearOfConstruction")?
+            .as_i64()
     }
 
     /// `roofType`, as a string.

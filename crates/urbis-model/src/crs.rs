@@ -14,7 +14,10 @@ pub struct Crs {
 impl Crs {
     /// An EPSG CRS.
     pub fn epsg(code: u32) -> Self {
-        Crs { authority: "EPSG".into(), code: code.to_string() }
+        Crs {
+            authority: "EPSG".into(),
+            code: code.to_string(),
+        }
     }
 
     /// Parses the forms CityJSON and CityGML use: OGC URLs
@@ -59,7 +62,10 @@ impl Crs {
         if authority.is_empty() || code.is_empty() {
             return None;
         }
-        Some(Crs { authority: authority.to_ascii_uppercase(), code: code.to_string() })
+        Some(Crs {
+            authority: authority.to_ascii_uppercase(),
+            code: code.to_string(),
+        })
     }
 
     /// The EPSG code, when this is an EPSG CRS with a numeric code.
@@ -73,7 +79,10 @@ impl Crs {
 
     /// The OGC URL that CityJSON 2.0 writes in `referenceSystem`.
     pub fn to_url(&self) -> String {
-        format!("https://www.opengis.net/def/crs/{}/0/{}", self.authority, self.code)
+        format!(
+            "https://www.opengis.net/def/crs/{}/0/{}",
+            self.authority, self.code
+        )
     }
 }
 

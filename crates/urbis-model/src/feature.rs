@@ -30,10 +30,17 @@ impl Feature {
     pub fn check_vertex_indices(&self) -> Result<(), ModelError> {
         let len = self.vertices.len();
         for object in &self.objects {
-            let addresses = object.address.iter().flatten().filter_map(|a| a.location.as_ref());
+            let addresses = object
+                .address
+                .iter()
+                .flatten()
+                .filter_map(|a| a.location.as_ref());
             for geometry in object.geometries().iter().chain(addresses) {
-                if let Some(&index) =
-                    geometry.boundaries.vertices.iter().find(|&&i| i as usize >= len)
+                if let Some(&index) = geometry
+                    .boundaries
+                    .vertices
+                    .iter()
+                    .find(|&&i| i as usize >= len)
                 {
                     return Err(ModelError::VertexOutOfRange { index, len });
                 }

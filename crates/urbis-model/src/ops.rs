@@ -53,8 +53,17 @@ impl Feature {
     /// objects left out are removed, and a kept object whose parent is gone becomes the root of
     /// its own feature. Vertices are compacted.
     pub fn select(self, keep: &HashSet<String>) -> Vec<Feature> {
-        let Feature { objects, vertices, appearance, extra, .. } = self;
-        let mut kept: Vec<CityObject> = objects.into_iter().filter(|o| keep.contains(&o.id)).collect();
+        let Feature {
+            objects,
+            vertices,
+            appearance,
+            extra,
+            ..
+        } = self;
+        let mut kept: Vec<CityObject> = objects
+            .into_iter()
+            .filter(|o| keep.contains(&o.id))
+            .collect();
         for o in &mut kept {
             o.parents.retain(|p| keep.contains(p));
             o.children.retain(|c| keep.contains(c));
@@ -63,7 +72,11 @@ impl Feature {
         let ids: HashSet<String> = kept.iter().map(|o| o.id.clone()).collect();
         let mut out = Vec::new();
         let mut taken: HashSet<String> = HashSet::new();
-        let roots: Vec<String> = kept.iter().filter(|o| o.parents.iter().all(|p| !ids.contains(p))).map(|o| o.id.clone()).collect();
+        let roots: Vec<String> = kept
+            .iter()
+            .filter(|o| o.parents.iter().all(|p| !ids.contains(p)))
+            .map(|o| o.id.clone())
+            .collect();
         for root in roots {
             let mut members = vec![root.clone()];
             let mut i = 0;
@@ -82,7 +95,13 @@ impl Feature {
                 .filter_map(|m| kept.iter().find(|o| &o.id == m).cloned())
                 .collect();
             taken.extend(members);
-            let mut f = Feature { id: root, objects, vertices: vertices.clone(), appearance: appearance.clone(), extra: extra.clone() };
+            let mut f = Feature {
+                id: root,
+                objects,
+                vertices: vertices.clone(),
+                appearance: appearance.clone(),
+                extra: extra.clone(),
+            };
             f.compact_vertices();
             out.push(f);
         }
@@ -91,7 +110,12 @@ impl Feature {
 
     /// Ids of the objects in `ids` and all their descendants within this feature.
     pub fn with_descendants(&self, ids: &HashSet<String>) -> HashSet<String> {
-        let mut out: HashSet<String> = self.objects.iter().filter(|o| ids.contains(&o.id)).map(|o| o.id.clone()).collect();
+        let mut out: HashSet<String> = self
+            .objects
+            .iter()
+            .filter(|o| ids.contains(&o.id))
+            .map(|o| o.id.clone())
+            .collect();
         loop {
             let before = out.len();
             for o in &self.objects {
@@ -126,5 +150,10 @@ impl Feature {
 }
 
 fn all_geometries(o: &CityObject) -> impl Iterator<Item = &crate::Geometry> {
-    o.geometries().iter().chain(o.address.iter().flatten().filter_map(|a| a.location.as_ref()))
+    o.geometries().iter().chain(
+        o.address
+            .iter()
+            .flatten()
+            .filter_map(|a| a.location.as_ref()),
+    )
 }

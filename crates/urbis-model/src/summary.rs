@@ -45,7 +45,14 @@ impl Summary {
                 }
             }
             let (lo, hi) = (t.apply(lo), t.apply(hi));
-            let e = self.extent.get_or_insert([f64::INFINITY, f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY]);
+            let e = self.extent.get_or_insert([
+                f64::INFINITY,
+                f64::INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::NEG_INFINITY,
+                f64::NEG_INFINITY,
+            ]);
             for a in 0..3 {
                 e[a] = e[a].min(lo[a]);
                 e[a + 3] = e[a + 3].max(hi[a]);

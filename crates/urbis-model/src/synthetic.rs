@@ -30,7 +30,11 @@ pub struct CitySpec {
 
 impl Default for CitySpec {
     fn default() -> Self {
-        CitySpec { buildings: 100, seed: 1, origin: [84_000.0, 446_000.0] }
+        CitySpec {
+            buildings: 100,
+            seed: 1,
+            origin: [84_000.0, 446_000.0],
+        }
     }
 }
 
@@ -64,11 +68,23 @@ impl Rng {
 /// The header of a synthetic city (EPSG:7415, millimetre transform).
 pub fn header(spec: &CitySpec) -> Header {
     let mut metadata = JsonMap::new();
-    metadata.insert("title".into(), json!(format!("urbis synthetic city ({} buildings, seed {})", spec.buildings, spec.seed)));
-    metadata.insert("referenceSystem".into(), json!("https://www.opengis.net/def/crs/EPSG/0/7415"));
+    metadata.insert(
+        "title".into(),
+        json!(format!(
+            "urbis synthetic city ({} buildings, seed {})",
+            spec.buildings, spec.seed
+        )),
+    );
+    metadata.insert(
+        "referenceSystem".into(),
+        json!("https://www.opengis.net/def/crs/EPSG/0/7415"),
+    );
     Header {
         source_version: "2.0".into(),
-        transform: Transform { scale: [0.001; 3], translate: [spec.origin[0], spec.origin[1], 0.0] },
+        transform: Transform {
+            scale: [0.001; 3],
+            translate: [spec.origin[0], spec.origin[1], 0.0],
+        },
         metadata: Some(metadata),
         ..Default::default()
     }
@@ -115,7 +131,7 @@ pub fn building_shape(spec: &CitySpec, i: usize) -> BuildingShape {
     let row = i / PER_ROW;
     let col = i % PER_ROW;
     let width = (rng.range(9.0, 14.0) * 10.0).round() / 10.0;
-    let depth = (rng.range(8.0, 12.0).min(width) * 10.0).round() / 10.0;
+    let depth = (rng.range(8.0, 12.0).min(width - 1.0) * 10.0).round() / 10.0;
     let x = spec.origin[0] + col as f64 * PLOT + (PLOT - width) / 2.0;
     let y = spec.origin[1] + row as f64 * (ROW_DEPTH + ROAD) + ROAD + 2.0;
     let storeys = 1 + (rng.next() % 5) as usize;
@@ -125,8 +141,20 @@ pub fn building_shape(spec: &CitySpec, i: usize) -> BuildingShape {
         1 => Roof::Gable,
         _ => Roof::Hip,
     };
-    let ridge = if roof == Roof::Flat { eave } else { eave + (rng.range(2.0, 5.0) * 10.0).round() / 10.0 };
-    BuildingShape { x, y, width, depth, eave, ridge, roof }
+    let ridge = if roof == Roof::Flat {
+        eave
+    } else {
+        eave + (rng.range(2.0, 5.0) * 10.0).round() / 10.0
+    };
+    BuildingShape {
+        x,
+        y,
+        width,
+        depth,
+        eave,
+        ridge,
+        roof,
+    }
 }
 
 struct Mesh<'a> {
@@ -146,7 +174,10 @@ impl Mesh<'_> {
 }
 
 fn sem(kind: &str) -> SemanticSurface {
-    SemanticSurface { kind: kind.into(), ..Default::default() }
+    SemanticSurface {
+        kind: kind.into(),
+        ..Default::default()
+    }
 }
 
 /// A Solid from faces (each an outward, counter-clockwise ring) with a semantic index each.
@@ -157,7 +188,10 @@ fn solid(lod: &str, faces: &[(Vec<u32>, u32)], surfaces: Vec<SemanticSurface>) -
         g.boundaries.close_surface();
     }
     g.boundaries.close_shell();
-    g.semantics = Some(Semantics { surfaces, values: faces.iter().map(|(_, s)| Some(*s)).collect() });
+    g.semantics = Some(Semantics {
+        surfaces,
+        values: faces.iter().map(|(_, s)| Some(*s)).collect(),
+    });
     g
 }
 
@@ -165,8 +199,18 @@ fn solid(lod: &str, faces: &[(Vec<u32>, u32)], surfaces: Vec<SemanticSurface>) -
 fn lod2_faces(m: &mut Mesh, s: &BuildingShape) -> Vec<(Vec<u32>, u32)> {
     let (x0, y0, x1, y1) = (s.x, s.y, s.x + s.width, s.y + s.depth);
     let (he, hr) = (s.eave, s.ridge);
-    let b = [m.v([x0, y0, 0.0]), m.v([x1, y0, 0.0]), m.v([x1, y1, 0.0]), m.v([x0, y1, 0.0])];
-    let t = [m.v([x0, y0, he]), m.v([x1, y0, he]), m.v([x1, y1, he]), m.v([x0, y1, he])];
+    let b = [
+        m.v([x0, y0, 0.0]),
+        m.v([x1, y0, 0.0]),
+        m.v([x1, y1, 0.0]),
+        m.v([x0, y1, 0.0]),
+    ];
+    let t = [
+        m.v([x0, y0, he]),
+        m.v([x1, y0, he]),
+        m.v([x1, y1, he]),
+        m.v([x0, y1, he]),
+    ];
     let ym = (y0 + y1) / 2.0;
     let mut faces = vec![(vec![b[0], b[3], b[2], b[1]], 0)];
     match s.roof {
@@ -204,10 +248,18 @@ fn lod2_faces(m: &mut Mesh, s: &BuildingShape) -> Vec<(Vec<u32>, u32)> {
 
 fn building(spec: &CitySpec, t: &Transform, i: usize) -> Feature {
     let s = building_shape(spec, i);
-    let mut m = Mesh { t, vertices: Vec::new() };
+    let mut m = Mesh {
+        t,
+        vertices: Vec::new(),
+    };
     // LoD1: a block to the mean of eave and ridge.
     let h1 = (s.eave + s.ridge) / 2.0;
-    let block = BuildingShape { ridge: h1, eave: h1, roof: Roof::Flat, ..s };
+    let block = BuildingShape {
+        ridge: h1,
+        eave: h1,
+        roof: Roof::Flat,
+        ..s
+    };
     let lod1 = lod2_faces(&mut m, &block);
     let lod2 = lod2_faces(&mut m, &s);
     let surfaces = || vec![sem("GroundSurface"), sem("WallSurface"), sem("RoofSurface")];
@@ -221,12 +273,29 @@ fn building(spec: &CitySpec, t: &Transform, i: usize) -> Feature {
     let mut attrs = JsonMap::new();
     attrs.insert("measuredHeight".into(), json!(s.ridge));
     attrs.insert("roofType".into(), json!(roof_type));
-    attrs.insert("storeysAboveGround".into(), json!((s.eave / 3.0).round() as i64));
-    attrs.insert("yearOfConstruction".into(), json!(1900 + (i * 37 % 120) as i64));
-    attrs.insert("function".into(), Value::String(if i % 7 == 0 { "office" } else { "residential" }.into()));
+    attrs.insert(
+        "storeysAboveGround".into(),
+        json!((s.eave / 3.0).round() as i64),
+    );
+    attrs.insert(
+        "yearOfConstruction".into(),
+        json!(1900 + (i * 37 % 120) as i64),
+    );
+    attrs.insert(
+        "function".into(),
+        Value::String(if i % 7 == 0 { "office" } else { "residential" }.into()),
+    );
     o.attributes = Some(attrs);
-    o.geometry = Some(vec![solid("1", &lod1, surfaces()), solid("2.2", &lod2, surfaces())]);
-    Feature { id, objects: vec![o], vertices: m.vertices, ..Default::default() }
+    o.geometry = Some(vec![
+        solid("1", &lod1, surfaces()),
+        solid("2.2", &lod2, surfaces()),
+    ]);
+    Feature {
+        id,
+        objects: vec![o],
+        vertices: m.vertices,
+        ..Default::default()
+    }
 }
 
 fn city_width() -> f64 {
@@ -234,29 +303,54 @@ fn city_width() -> f64 {
 }
 
 fn road(spec: &CitySpec, t: &Transform, r: usize) -> Feature {
-    let mut m = Mesh { t, vertices: Vec::new() };
+    let mut m = Mesh {
+        t,
+        vertices: Vec::new(),
+    };
     let y0 = spec.origin[1] + r as f64 * (ROW_DEPTH + ROAD);
     let (x0, x1, y1) = (spec.origin[0], spec.origin[0] + city_width(), y0 + ROAD);
-    let ring = vec![m.v([x0, y0, 0.0]), m.v([x1, y0, 0.0]), m.v([x1, y1, 0.0]), m.v([x0, y1, 0.0])];
+    let ring = vec![
+        m.v([x0, y0, 0.0]),
+        m.v([x1, y0, 0.0]),
+        m.v([x1, y1, 0.0]),
+        m.v([x0, y1, 0.0]),
+    ];
     let mut g = Geometry::new(GeometryType::MultiSurface, Some("1".into()));
     g.boundaries.push_ring(&ring);
     g.boundaries.close_surface();
-    g.semantics = Some(Semantics { surfaces: vec![sem("TrafficArea")], values: vec![Some(0)] });
+    g.semantics = Some(Semantics {
+        surfaces: vec![sem("TrafficArea")],
+        values: vec![Some(0)],
+    });
     let id = format!("road_{r:04}");
     let mut o = CityObject::new(id.clone(), CityObjectType::Road);
     let mut attrs = JsonMap::new();
     attrs.insert("name".into(), json!(format!("Street {}", r + 1)));
     o.attributes = Some(attrs);
     o.geometry = Some(vec![g]);
-    Feature { id, objects: vec![o], vertices: m.vertices, ..Default::default() }
+    Feature {
+        id,
+        objects: vec![o],
+        vertices: m.vertices,
+        ..Default::default()
+    }
 }
 
 fn terrain(spec: &CitySpec, t: &Transform, nrows: usize) -> Feature {
-    let mut m = Mesh { t, vertices: Vec::new() };
+    let mut m = Mesh {
+        t,
+        vertices: Vec::new(),
+    };
     let (w, h) = (city_width(), nrows as f64 * (ROW_DEPTH + ROAD) + ROAD);
     let (nx, ny) = (8usize, 8usize);
     let mut g = Geometry::new(GeometryType::CompositeSurface, Some("1".into()));
-    let p = |i: usize, j: usize| [spec.origin[0] + w * i as f64 / nx as f64, spec.origin[1] + h * j as f64 / ny as f64, 0.0];
+    let p = |i: usize, j: usize| {
+        [
+            spec.origin[0] + w * i as f64 / nx as f64,
+            spec.origin[1] + h * j as f64 / ny as f64,
+            0.0,
+        ]
+    };
     for j in 0..ny {
         for i in 0..nx {
             let a = m.v(p(i, j));
@@ -272,5 +366,10 @@ fn terrain(spec: &CitySpec, t: &Transform, nrows: usize) -> Feature {
     let id = "terrain".to_string();
     let mut o = CityObject::new(id.clone(), CityObjectType::TINRelief);
     o.geometry = Some(vec![g]);
-    Feature { id, objects: vec![o], vertices: m.vertices, ..Default::default() }
+    Feature {
+        id,
+        objects: vec![o],
+        vertices: m.vertices,
+        ..Default::default()
+    }
 }

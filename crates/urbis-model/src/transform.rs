@@ -11,7 +11,10 @@ pub struct Transform {
 
 impl Default for Transform {
     fn default() -> Self {
-        Transform { scale: [1.0; 3], translate: [0.0; 3] }
+        Transform {
+            scale: [1.0; 3],
+            translate: [0.0; 3],
+        }
     }
 }
 

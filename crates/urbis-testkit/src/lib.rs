@@ -30,7 +30,9 @@ pub fn require_data(test: &str) -> Option<PathBuf> {
     match data_dir() {
         Some(d) => Some(d),
         None if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("{test}: the test data (../shared/data or URBIS_TESTDATA) is missing, and CI=true")
+            panic!(
+                "{test}: the test data (../shared/data or URBIS_TESTDATA) is missing, and CI=true"
+            )
         }
         None => {
             eprintln!("SKIPPED {test}: test data not found (set URBIS_TESTDATA or put shared/data beside the repository)");
@@ -44,7 +46,9 @@ pub fn files(dir: &Path, suffixes: &[&str]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
@@ -62,7 +66,9 @@ pub fn files(dir: &Path, suffixes: &[&str]) -> Vec<PathBuf> {
 pub fn read(path: &Path) -> (Header, Vec<Feature>) {
     let mut r = Reader::open(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     let header = r.header().clone();
-    let features = r.read_all().unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let features = r
+        .read_all()
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     (header, features)
 }
 
@@ -75,14 +81,21 @@ pub fn canonical(header: &Header, features: &[Feature], grid: f64) -> BTreeMap<S
         let app = f.appearance.clone().unwrap_or_default();
         let coord = |i: u32| -> Value {
             let p = t.apply(f.vertices[i as usize]);
-            json!([(p[0] / grid).round() as i64, (p[1] / grid).round() as i64, (p[2] / grid).round() as i64])
+            json!([
+                (p[0] / grid).round() as i64,
+                (p[1] / grid).round() as i64,
+                (p[2] / grid).round() as i64
+            ])
         };
         for o in &f.objects {
             let mut parents = o.parents.clone();
             parents.sort();
             let mut children = o.children.clone();
             children.sort();
-            let geometries: Option<Vec<Value>> = o.geometry.as_ref().map(|gs| gs.iter().map(|g| geometry(g, &app, &coord)).collect());
+            let geometries: Option<Vec<Value>> = o
+                .geometry
+                .as_ref()
+                .map(|gs| gs.iter().map(|g| geometry(g, &app, &coord)).collect());
             let address: Option<Vec<Value>> = o.address.as_ref().map(|a| {
                 a.iter()
                     .map(|a| json!({"members": a.members, "location": a.location.as_ref().map(|g| geometry(g, &app, &coord))}))
@@ -111,7 +124,9 @@ fn geometry(g: &Geometry, app: &Appearance, coord: &dyn Fn(u32) -> Value) -> Val
     let rings: Vec<Value> = if b.depth() == 1 {
         b.vertices.iter().map(|&v| coord(v)).collect()
     } else {
-        (0..b.ring_count()).map(|r| Value::Array(b.ring(r).iter().map(|&v| coord(v)).collect())).collect()
+        (0..b.ring_count())
+            .map(|r| Value::Array(b.ring(r).iter().map(|&v| coord(v)).collect()))
+            .collect()
     };
     // The structure above rings, as offset lists.
     let structure = json!({"surfaces": b.surfaces, "shells": b.shells, "solids": b.solids});
@@ -127,13 +142,21 @@ fn geometry(g: &Geometry, app: &Appearance, coord: &dyn Fn(u32) -> Value) -> Val
         };
         Value::Array(s.values.iter().map(|v| v.map(resolve).unwrap_or(Value::Null)).collect())
     });
-    let material = |i: u32| app.materials.get(i as usize).map(|m| Value::Object(m.clone())).unwrap_or(Value::Null);
+    let material = |i: u32| {
+        app.materials
+            .get(i as usize)
+            .map(|m| Value::Object(m.clone()))
+            .unwrap_or(Value::Null)
+    };
     let materials: Map<String, Value> = g
         .materials
         .iter()
         .map(|m| {
             let per_primitive: Vec<Value> = match (&m.values, m.value) {
-                (Some(vals), _) => vals.iter().map(|v| v.map(material).unwrap_or(Value::Null)).collect(),
+                (Some(vals), _) => vals
+                    .iter()
+                    .map(|v| v.map(material).unwrap_or(Value::Null))
+                    .collect(),
                 (None, Some(v)) => vec![material(v); b.primitive_count()],
                 (None, None) => Vec::new(),
             };
@@ -152,7 +175,10 @@ fn geometry(g: &Geometry, app: &Appearance, coord: &dyn Fn(u32) -> Value) -> Val
                     None => Value::Null,
                     Some(tex) => {
                         let range = b.rings[r] as usize..b.rings[r + 1] as usize;
-                        let uvs: Vec<Value> = t.uvs[range].iter().map(|&uv| json!(app.vertices_texture.get(uv as usize))).collect();
+                        let uvs: Vec<Value> = t.uvs[range]
+                            .iter()
+                            .map(|&uv| json!(app.vertices_texture.get(uv as usize)))
+                            .collect();
                         json!({"texture": app.textures.get(*tex as usize), "uv": uvs})
                     }
                 })
@@ -160,7 +186,10 @@ fn geometry(g: &Geometry, app: &Appearance, coord: &dyn Fn(u32) -> Value) -> Val
             (t.theme.clone(), Value::Array(per_ring))
         })
         .collect();
-    let instance = g.instance.as_ref().map(|i| json!({"template": i.template, "matrix": i.transformation_matrix}));
+    let instance = g
+        .instance
+        .as_ref()
+        .map(|i| json!({"template": i.template, "matrix": i.transformation_matrix}));
     json!({
         "type": g.kind.as_str(),
         "lod": if g.kind == GeometryType::GeometryInstance { None } else { g.lod.clone() },
@@ -178,16 +207,35 @@ pub fn compare(a: &BTreeMap<String, Value>, b: &BTreeMap<String, Value>) -> Resu
     if a.len() != b.len() {
         let missing: Vec<&String> = a.keys().filter(|k| !b.contains_key(*k)).take(5).collect();
         let extra: Vec<&String> = b.keys().filter(|k| !a.contains_key(*k)).take(5).collect();
-        return Err(format!("{} objects vs {}; missing {missing:?}, extra {extra:?}", a.len(), b.len()));
+        return Err(format!(
+            "{} objects vs {}; missing {missing:?}, extra {extra:?}",
+            a.len(),
+            b.len()
+        ));
     }
     for (id, va) in a {
-        let Some(vb) = b.get(id) else { return Err(format!("object {id} is missing")) };
+        let Some(vb) = b.get(id) else {
+            return Err(format!("object {id} is missing"));
+        };
         if va != vb {
-            for key in ["type", "attributes", "geographicalExtent", "parents", "children", "geometry", "address", "extra"] {
+            for key in [
+                "type",
+                "attributes",
+                "geographicalExtent",
+                "parents",
+                "children",
+                "geometry",
+                "address",
+                "extra",
+            ] {
                 if va[key] != vb[key] {
                     let sa = va[key].to_string();
                     let sb = vb[key].to_string();
-                    let i = sa.bytes().zip(sb.bytes()).position(|(x, y)| x != y).unwrap_or(0);
+                    let i = sa
+                        .bytes()
+                        .zip(sb.bytes())
+                        .position(|(x, y)| x != y)
+                        .unwrap_or(0);
                     let from = i.saturating_sub(60);
                     return Err(format!(
                         "object {id}: \"{key}\" differs at char {i}:\n  {}\n  {}",
@@ -221,16 +269,25 @@ impl SchemaOracle {
             if !name.ends_with(".schema.json") {
                 continue;
             }
-            let value: Value = serde_json::from_str(&std::fs::read_to_string(entry.path()).unwrap()).unwrap();
-            let id = value.get("$id").and_then(Value::as_str).map(String::from)
-                .unwrap_or_else(|| format!("https://www.cityjson.org/schemas/{version_dir}/{name}"));
+            let value: Value =
+                serde_json::from_str(&std::fs::read_to_string(entry.path()).unwrap()).unwrap();
+            let id = value
+                .get("$id")
+                .and_then(Value::as_str)
+                .map(String::from)
+                .unwrap_or_else(|| {
+                    format!("https://www.cityjson.org/schemas/{version_dir}/{name}")
+                });
             schemas.push((name, id, value));
         }
         let mut builder = jsonschema::Registry::new();
         for (_, id, value) in &schemas {
-            builder = builder.add(id.as_str(), value.clone()).expect("schema resource");
+            builder = builder
+                .add(id.as_str(), value.clone())
+                .expect("schema resource");
         }
-        let registry: &'static jsonschema::Registry<'static> = Box::leak(Box::new(builder.prepare().expect("schema registry")));
+        let registry: &'static jsonschema::Registry<'static> =
+            Box::leak(Box::new(builder.prepare().expect("schema registry")));
         let load = |name: &str| -> Option<jsonschema::Validator> {
             let (_, _, schema) = schemas.iter().find(|(n, _, _)| n == name)?;
             Some(
@@ -248,13 +305,21 @@ impl SchemaOracle {
 
     /// The schema errors of a CityJSON document (empty when valid), at most 5.
     pub fn document_errors(&self, doc: &Value) -> Vec<String> {
-        self.document.iter_errors(doc).take(5).map(|e| format!("{e} at {}", e.instance_path())).collect()
+        self.document
+            .iter_errors(doc)
+            .take(5)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect()
     }
 
     /// The schema errors of a CityJSONFeature.
     pub fn feature_errors(&self, doc: &Value) -> Vec<String> {
         match &self.feature {
-            Some(v) => v.iter_errors(doc).take(5).map(|e| format!("{e} at {}", e.instance_path())).collect(),
+            Some(v) => v
+                .iter_errors(doc)
+                .take(5)
+                .map(|e| format!("{e} at {}", e.instance_path()))
+                .collect(),
             None => Vec::new(),
         }
     }

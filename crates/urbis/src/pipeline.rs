@@ -80,7 +80,9 @@ pub fn run(
         counts.written += batch.len() as u64;
         writer.write_batch(&batch)?;
     }
-    writer.finish().with_context(|| format!("writing {}", output.display()))?;
+    writer
+        .finish()
+        .with_context(|| format!("writing {}", output.display()))?;
     bar.finish_and_clear();
     Ok(counts)
 }

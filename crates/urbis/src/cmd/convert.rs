@@ -2,8 +2,7 @@
 
 use crate::pipeline::{self, Format};
 use anyhow::Result;
-use std::path::PathBuf;
-
+use std::path::{Path, PathBuf};
 
 /// Convert between CityJSON and CityJSONSeq (any input version; output is 2.0).
 ///
@@ -45,7 +44,7 @@ pub struct UpgradeArgs {
     pub to: Option<Format>,
 }
 
-fn convert(input: &PathBuf, output: &PathBuf, to: Option<Format>, what: &str) -> Result<u8> {
+fn convert(input: &Path, output: &Path, to: Option<Format>, what: &str) -> Result<u8> {
     let reader = pipeline::open(input)?;
     let format = pipeline::output_format(to, output, reader.encoding());
     let header = reader.header().clone();

@@ -31,7 +31,11 @@ pub struct Args {
 
 /// Runs `urbis generate`.
 pub fn run(a: Args) -> Result<u8> {
-    let spec = CitySpec { buildings: a.buildings, seed: a.seed, ..Default::default() };
+    let spec = CitySpec {
+        buildings: a.buildings,
+        seed: a.seed,
+        ..Default::default()
+    };
     let header = synthetic::header(&spec);
     let format = match a.to {
         Some(Format::Cityjson) => OutputFormat::CityJson,

@@ -46,12 +46,19 @@ pub fn run(a: Args) -> Result<u8> {
     }
     bar.finish_and_clear();
     // A whole file's vertex list counts shared vertices once.
-    let vertices = reader.vertex_count().map(|v| v as u64).unwrap_or(summary.vertices);
+    let vertices = reader
+        .vertex_count()
+        .map(|v| v as u64)
+        .unwrap_or(summary.vertices);
     let encoding = match reader.encoding() {
         Encoding::CityJson => "CityJSON",
         Encoding::CityJsonSeq => "CityJSONSeq",
     };
-    let extensions: Vec<String> = header.extensions.iter().flat_map(|e| e.keys().cloned()).collect();
+    let extensions: Vec<String> = header
+        .extensions
+        .iter()
+        .flat_map(|e| e.keys().cloned())
+        .collect();
     let report = json!({
         "input": reader.path().display().to_string(),
         "version": header.source_version,
@@ -78,15 +85,28 @@ pub fn run(a: Args) -> Result<u8> {
         return Ok(0);
     }
     let list = |v: &Value| -> String {
-        v.as_array().map(|a| a.iter().map(|x| x.as_str().map(String::from).unwrap_or(x.to_string())).collect::<Vec<_>>().join(", ")).unwrap_or_default()
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|x| x.as_str().map(String::from).unwrap_or(x.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
     };
     println!("{}", report["input"].as_str().unwrap_or_default());
     println!("  version          {} ({encoding})", header.source_version);
-    println!("  crs              {}", report["crs"].as_str().unwrap_or("(none)"));
+    println!(
+        "  crs              {}",
+        report["crs"].as_str().unwrap_or("(none)")
+    );
     if let Some(t) = report["title"].as_str() {
         println!("  title            {t}");
     }
-    println!("  city objects     {} in {} features", summary.city_objects, summary.features);
+    println!(
+        "  city objects     {} in {} features",
+        summary.city_objects, summary.features
+    );
     for (t, n) in &summary.types {
         println!("    {t:<22} {n}");
     }
@@ -95,11 +115,24 @@ pub fn run(a: Args) -> Result<u8> {
     println!("  semantics        {}", list(&report["semantic_surfaces"]));
     println!("  vertices         {vertices}");
     if let Some(e) = summary.extent {
-        println!("  extent           {:.3} {:.3} {:.3}  {:.3} {:.3} {:.3}", e[0], e[1], e[2], e[3], e[4], e[5]);
+        println!(
+            "  extent           {:.3} {:.3} {:.3}  {:.3} {:.3} {:.3}",
+            e[0], e[1], e[2], e[3], e[4], e[5]
+        );
     }
     println!("  attributes       {}", list(&report["attributes"]));
-    println!("  appearance       {}", if summary.has_appearance { "yes" } else { "no" });
-    println!("  templates        {}", if header.geometry_templates.is_some() { "yes" } else { "no" });
+    println!(
+        "  appearance       {}",
+        if summary.has_appearance { "yes" } else { "no" }
+    );
+    println!(
+        "  templates        {}",
+        if header.geometry_templates.is_some() {
+            "yes"
+        } else {
+            "no"
+        }
+    );
     if !extensions.is_empty() {
         println!("  extensions       {}", extensions.join(", "));
     }

@@ -4,7 +4,6 @@ use crate::pipeline::{self, Format};
 use anyhow::{bail, Result};
 use std::path::PathBuf;
 
-
 /// Keep or drop geometries by level of detail.
 ///
 /// `--keep 2.2 --keep 1` keeps only those LoDs; `--drop 0` removes LoD 0. Objects keep their
@@ -34,15 +33,22 @@ pub fn run(a: Args) -> Result<u8> {
     let reader = pipeline::open(&a.input)?;
     let format = pipeline::output_format(a.to, &a.output, reader.encoding());
     let header = reader.header().clone();
-    pipeline::run(reader, &a.output, format, &header, "filtering LoDs", |mut batch| {
-        for f in &mut batch {
-            if a.keep.is_empty() {
-                f.filter_lods(|lod| !a.drop.iter().any(|d| d == lod));
-            } else {
-                f.filter_lods(|lod| a.keep.iter().any(|k| k == lod));
+    pipeline::run(
+        reader,
+        &a.output,
+        format,
+        &header,
+        "filtering LoDs",
+        |mut batch| {
+            for f in &mut batch {
+                if a.keep.is_empty() {
+                    f.filter_lods(|lod| !a.drop.iter().any(|d| d == lod));
+                } else {
+                    f.filter_lods(|lod| a.keep.iter().any(|k| k == lod));
+                }
             }
-        }
-        Ok(batch)
-    })?;
+            Ok(batch)
+        },
+    )?;
     Ok(0)
 }

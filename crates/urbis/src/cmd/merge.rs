@@ -51,13 +51,18 @@ pub fn run(a: Args) -> Result<u8> {
                 r.path().display(),
                 h.crs().map(|c| c.to_string()).unwrap_or("no CRS".into()),
                 readers[0].path().display(),
-                crs.as_ref().map(|c| c.to_string()).unwrap_or("no CRS".into())
+                crs.as_ref()
+                    .map(|c| c.to_string())
+                    .unwrap_or("no CRS".into())
             );
         }
         for axis in 0..3 {
             scale[axis] = scale[axis].min(h.transform.scale[axis]);
         }
-        let offset = templates.as_ref().map(|t| t.templates.len() as u32).unwrap_or(0);
+        let offset = templates
+            .as_ref()
+            .map(|t| t.templates.len() as u32)
+            .unwrap_or(0);
         template_offsets.push(offset);
         if let Some(t) = &h.geometry_templates {
             let all = templates.get_or_insert_with(GeometryTemplates::default);
@@ -69,14 +74,33 @@ pub fn run(a: Args) -> Result<u8> {
             }
             all.vertices.extend_from_slice(&t.vertices);
         }
-        if let (Some(m), Some(extent)) = (header.metadata.as_mut(), h.metadata.as_ref().and_then(|m| m.get("geographicalExtent")).and_then(|e| serde_json::from_value::<[f64; 6]>(e.clone()).ok())) {
-            if let Some(cur) = m.get("geographicalExtent").and_then(|e| serde_json::from_value::<[f64; 6]>(e.clone()).ok()) {
-                let merged = [cur[0].min(extent[0]), cur[1].min(extent[1]), cur[2].min(extent[2]), cur[3].max(extent[3]), cur[4].max(extent[4]), cur[5].max(extent[5])];
+        if let (Some(m), Some(extent)) = (
+            header.metadata.as_mut(),
+            h.metadata
+                .as_ref()
+                .and_then(|m| m.get("geographicalExtent"))
+                .and_then(|e| serde_json::from_value::<[f64; 6]>(e.clone()).ok()),
+        ) {
+            if let Some(cur) = m
+                .get("geographicalExtent")
+                .and_then(|e| serde_json::from_value::<[f64; 6]>(e.clone()).ok())
+            {
+                let merged = [
+                    cur[0].min(extent[0]),
+                    cur[1].min(extent[1]),
+                    cur[2].min(extent[2]),
+                    cur[3].max(extent[3]),
+                    cur[4].max(extent[4]),
+                    cur[5].max(extent[5]),
+                ];
                 m.insert("geographicalExtent".into(), serde_json::json!(merged));
             }
         }
     }
-    header.transform = Transform { scale, translate: first.transform.translate };
+    header.transform = Transform {
+        scale,
+        translate: first.transform.translate,
+    };
     header.geometry_templates = templates;
     let format = pipeline::output_format(a.to, &a.output, readers[0].encoding());
     let mut writer = Writer::new(Output::create(&a.output)?, format, &header)?;
@@ -84,21 +108,31 @@ pub fn run(a: Args) -> Result<u8> {
     let mut total = 0u64;
     for (k, mut reader) in readers.into_iter().enumerate() {
         let from = reader.header().transform;
-        let bar = pipeline::progress(reader.feature_count(), &format!("merging {}", reader.path().display()));
+        let bar = pipeline::progress(
+            reader.feature_count(),
+            &format!("merging {}", reader.path().display()),
+        );
         while let Some(mut batch) = reader.next_batch()? {
             bar.inc(batch.len() as u64);
             for f in &mut batch {
                 if from != header.transform {
-                    requantize(f, &from, &header.transform).with_context(|| format!("{}: feature {}", reader.path().display(), f.id))?;
+                    requantize(f, &from, &header.transform).with_context(|| {
+                        format!("{}: feature {}", reader.path().display(), f.id)
+                    })?;
                 }
                 if template_offsets[k] > 0 {
-                    for g in f.objects.iter_mut().flat_map(|o| o.geometry.iter_mut().flatten()) {
+                    for g in f
+                        .objects
+                        .iter_mut()
+                        .flat_map(|o| o.geometry.iter_mut().flatten())
+                    {
                         if let Some(inst) = g.instance.as_mut() {
                             inst.template += template_offsets[k];
                         }
                     }
                 }
-                resolve_clashes(f, &mut seen, a.rename_clashes).with_context(|| format!("{}", reader.path().display()))?;
+                resolve_clashes(f, &mut seen, a.rename_clashes)
+                    .with_context(|| format!("{}", reader.path().display()))?;
             }
             total += batch.len() as u64;
             writer.write_batch(&batch)?;
@@ -106,14 +140,20 @@ pub fn run(a: Args) -> Result<u8> {
         bar.finish_and_clear();
     }
     writer.finish()?;
-    eprintln!("urbis: merged {} features from {} files", total, a.inputs.len());
+    eprintln!(
+        "urbis: merged {} features from {} files",
+        total,
+        a.inputs.len()
+    );
     Ok(0)
 }
 
 fn requantize(f: &mut Feature, from: &Transform, to: &Transform) -> Result<()> {
     for v in &mut f.vertices {
         let real = from.apply(*v);
-        *v = to.quantize(real).with_context(|| format!("vertex {real:?} cannot be quantised"))?;
+        *v = to
+            .quantize(real)
+            .with_context(|| format!("vertex {real:?} cannot be quantised"))?;
     }
     Ok(())
 }
@@ -123,7 +163,10 @@ fn resolve_clashes(f: &mut Feature, seen: &mut HashSet<String>, rename: bool) ->
     for o in &f.objects {
         if seen.contains(&o.id) {
             if !rename {
-                bail!("the id \"{}\" is already used by an earlier input (use --rename-clashes)", o.id);
+                bail!(
+                    "the id \"{}\" is already used by an earlier input (use --rename-clashes)",
+                    o.id
+                );
             }
             let mut n = 2;
             let new = loop {

@@ -32,19 +32,35 @@ pub struct Args {
 
 /// Runs `urbis reproject`.
 pub fn run(a: Args) -> Result<u8> {
-    let target = Crs::parse(&a.to).ok_or_else(|| anyhow!("cannot read the CRS \"{}\" (write it as EPSG:CODE)", a.to))?;
-    let to_code = target.epsg_code().ok_or_else(|| anyhow!("only EPSG codes are supported, not {target}"))?;
+    let target = Crs::parse(&a.to)
+        .ok_or_else(|| anyhow!("cannot read the CRS \"{}\" (write it as EPSG:CODE)", a.to))?;
+    let to_code = target
+        .epsg_code()
+        .ok_or_else(|| anyhow!("only EPSG codes are supported, not {target}"))?;
     let reader = pipeline::open(&a.input)?;
     let mut header = reader.header().clone();
-    let source = header.crs().ok_or_else(|| anyhow!("{} has no referenceSystem: its CRS is unknown", reader.path().display()))?;
-    let from_code = source.epsg_code().ok_or_else(|| anyhow!("only EPSG codes are supported, not {source}"))?;
+    let source = header.crs().ok_or_else(|| {
+        anyhow!(
+            "{} has no referenceSystem: its CRS is unknown",
+            reader.path().display()
+        )
+    })?;
+    let from_code = source
+        .epsg_code()
+        .ok_or_else(|| anyhow!("only EPSG codes are supported, not {source}"))?;
     if from_code == to_code {
         bail!("{} is already in EPSG:{to_code}", reader.path().display());
     }
     let r = Reprojector::new(from_code, to_code)?;
     let from_t = header.transform;
-    let origin = r.point(from_t.translate).context("reprojecting the transform's origin")?;
-    let scale = if r.target_is_geographic() { [1e-7, 1e-7, from_t.scale[2]] } else { from_t.scale };
+    let origin = r
+        .point(from_t.translate)
+        .context("reprojecting the transform's origin")?;
+    let scale = if r.target_is_geographic() {
+        [1e-7, 1e-7, from_t.scale[2]]
+    } else {
+        from_t.scale
+    };
     let translate = [
         (origin[0] / scale[0]).round() * scale[0],
         (origin[1] / scale[1]).round() * scale[1],
@@ -57,21 +73,39 @@ pub fn run(a: Args) -> Result<u8> {
     }
     header.transform = to_t;
     let format = pipeline::output_format(a.format, &a.output, reader.encoding());
-    pipeline::run(reader, &a.output, format, &header.clone(), "reprojecting", |mut batch| {
-        for f in &mut batch {
-            for v in &mut f.vertices {
-                let p = r.point(from_t.apply(*v)).with_context(|| format!("feature {}", f.id))?;
-                *v = to_t.quantize(p).ok_or_else(|| anyhow!("feature {}: {p:?} cannot be quantised", f.id))?;
-            }
-            for o in &mut f.objects {
-                if let Some(e) = o.geographical_extent.as_mut() {
-                    let lo = r.point([e[0], e[1], e[2]])?;
-                    let hi = r.point([e[3], e[4], e[5]])?;
-                    *e = [lo[0].min(hi[0]), lo[1].min(hi[1]), e[2], lo[0].max(hi[0]), lo[1].max(hi[1]), e[5]];
+    pipeline::run(
+        reader,
+        &a.output,
+        format,
+        &header.clone(),
+        "reprojecting",
+        |mut batch| {
+            for f in &mut batch {
+                for v in &mut f.vertices {
+                    let p = r
+                        .point(from_t.apply(*v))
+                        .with_context(|| format!("feature {}", f.id))?;
+                    *v = to_t
+                        .quantize(p)
+                        .ok_or_else(|| anyhow!("feature {}: {p:?} cannot be quantised", f.id))?;
+                }
+                for o in &mut f.objects {
+                    if let Some(e) = o.geographical_extent.as_mut() {
+                        let lo = r.point([e[0], e[1], e[2]])?;
+                        let hi = r.point([e[3], e[4], e[5]])?;
+                        *e = [
+                            lo[0].min(hi[0]),
+                            lo[1].min(hi[1]),
+                            e[2],
+                            lo[0].max(hi[0]),
+                            lo[1].max(hi[1]),
+                            e[5],
+                        ];
+                    }
                 }
             }
-        }
-        Ok(batch)
-    })?;
+            Ok(batch)
+        },
+    )?;
     Ok(0)
 }

@@ -75,7 +75,11 @@ pub fn run(a: Args) -> Result<u8> {
                 .collect();
             let selected = f.with_descendants(&matched);
             let keep: HashSet<String> = if a.exclude {
-                f.objects.iter().map(|o| o.id.clone()).filter(|id| !selected.contains(id)).collect()
+                f.objects
+                    .iter()
+                    .map(|o| o.id.clone())
+                    .filter(|id| !selected.contains(id))
+                    .collect()
             } else {
                 selected
             };
@@ -87,6 +91,9 @@ pub fn run(a: Args) -> Result<u8> {
         }
         Ok(out)
     })?;
-    eprintln!("urbis: {} of {} features selected", counts.written, counts.read);
+    eprintln!(
+        "urbis: {} of {} features selected",
+        counts.written, counts.read
+    );
     Ok(0)
 }

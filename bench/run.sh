@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Benchmarks of urbis against cjio (PyPI) and a bare serde_json::Value parse, in one run, on
+# the large files made from the real Den Haag tile by ../shared/tools/make-large-cityjson.py.
+#
+#   bench/run.sh            # 43 MB and 500 MB files (the 500 MB cjio runs take minutes)
+#   SIZES=small bench/run.sh
+#   SKIP_CJIO=1 bench/run.sh
+#
+# Prints a Markdown table (also written to target/bench/results.md): wall time (s) and peak
+# RSS (MB) per tool and operation, and the ratios urbis/baseline.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=target/bench
+mkdir -p "$OUT"
+SHARED=${URBIS_TESTDATA:-../shared/data}
+SRC="$SHARED/cityjson/v2-upgraded/denhaag_01.city.json"
+SIZES=${SIZES:-"small large"}
+
+cargo build --release -q -p urbis -p urbis-cityjson --example value_parse
+URBIS=target/release/urbis
+VALUE=target/release/examples/value_parse
+
+if [ -z "${SKIP_CJIO:-}" ]; then
+  if [ ! -x "$OUT/venv/bin/cjio" ]; then
+    python3 -m venv "$OUT/venv"
+    "$OUT/venv/bin/pip" install -q cjio
+  fi
+  CJIO="$OUT/venv/bin/cjio"
+fi
+
+# measure NAME CMD...: appends "NAME seconds peakMB" to $OUT/raw.txt
+measure() {
+  local name=$1; shift
+  if ! /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" >/dev/null 2>"$OUT/last.err"; then
+    echo "FAILED: $name: $(tail -3 "$OUT/last.err")" >&2
+  fi
+  local t secs kb
+  t=$(tail -1 "$OUT/time.txt")
+  secs=${t%% *}; kb=${t##* }
+  printf '%s %s %s %s\n' "${name%% *}" "${name#* }" "$secs" "$((kb / 1024))" | tee -a "$OUT/raw.txt"
+}
+
+: > "$OUT/raw.txt"
+for size in $SIZES; do
+  case $size in
+    small) nx=4; ny=4 ;;
+    large) nx=14; ny=13 ;;
+  esac
+  f="$OUT/dh-${nx}x${ny}.city.json"
+  [ -s "$f" ] || python3 ../shared/tools/make-large-cityjson.py "$SRC" "$f" "$nx" "$ny"
+  mb=$(( $(stat -c %s "$f") / 1000000 ))
+  bbox="78248 457604 79500 458800"
+  measure "$size value_parse" "$VALUE" "$f"
+  measure "$size urbis_info" "$URBIS" info "$f" --json
+  measure "$size urbis_convert" "$URBIS" convert "$f" "$OUT/u.city.jsonl"
+  measure "$size urbis_subset" "$URBIS" subset "$f" "$OUT/u-sub.city.json" --bbox $bbox
+  measure "$size urbis_upgrade" "$URBIS" upgrade "$f" "$OUT/u-up.city.json"
+  measure "$size urbis_seq_info" "$URBIS" info "$OUT/u.city.jsonl" --json
+  measure "$size urbis_seq_to_seq" "$URBIS" convert "$OUT/u.city.jsonl" "$OUT/u2.city.jsonl"
+  if [ -n "${CJIO:-}" ]; then
+    measure "$size cjio_info" "$CJIO" "$f" info
+    measure "$size cjio_convert" "$CJIO" "$f" export jsonl "$OUT/c.city.jsonl"
+    measure "$size cjio_subset" "$CJIO" "$f" subset --bbox $bbox save "$OUT/c-sub.city.json"
+    measure "$size cjio_upgrade" "$CJIO" "$f" upgrade save "$OUT/c-up.city.json"
+  fi
+  echo "$size file_mb $mb 0" >> "$OUT/raw.txt"
+done
+
+python3 - "$OUT/raw.txt" <<'PY' | tee "$OUT/results.md"
+import sys, collections
+rows = collections.defaultdict(dict)
+for line in open(sys.argv[1]):
+    size, name, secs, mb = line.split()
+    rows[size][name] = (float(secs), int(mb))
+print("| file | operation | urbis s | urbis MB | cjio s | cjio MB | cjio/urbis | Value parse s | Value/urbis |")
+print("|---|---|---|---|---|---|---|---|---|")
+for size, r in rows.items():
+    fmb = r.get("file_mb", (0, 0))[0]
+    vs = r.get("value_parse", (float("nan"), 0))[0]
+    for op in ["info", "convert", "subset", "upgrade"]:
+        us, umb = r.get("urbis_" + op, (float("nan"), 0))
+        cs, cmb = r.get("cjio_" + op, (float("nan"), 0))
+        print(f"| {size} ({fmb:.0f} MB) | {op} | {us:.2f} | {umb} | {cs:.2f} | {cmb} | {cs/us:.1f}x | {vs:.2f} | {vs/us:.2f}x |")
+    for op in ["seq_info", "seq_to_seq"]:
+        us, umb = r.get("urbis_" + op, (float("nan"), 0))
+        print(f"| {size} ({fmb:.0f} MB) | {op} (CityJSONSeq in) | {us:.2f} | {umb} | | | | | |")
+    print(f"| {size} ({fmb:.0f} MB) | serde_json::Value parse | | | | | | {vs:.2f} ({r.get('value_parse',(0,0))[1]} MB) | |")
+PY
