@@ -37,6 +37,16 @@ pub(crate) fn localize_vertices(
     objects: &mut [CityObject],
     global: &[[i64; 3]],
 ) -> Result<Vec<[i64; 3]>, (String, String)> {
+    if let Some((id, bad)) = urbis_model::feature::first_vertex_out_of_range(objects, global.len())
+    {
+        return Err((
+            id.to_string(),
+            format!(
+                "vertex index {bad} is out of range ({} vertices)",
+                global.len()
+            ),
+        ));
+    }
     let mut indices = Vec::new();
     for o in objects.iter() {
         let addresses = o
@@ -45,20 +55,6 @@ pub(crate) fn localize_vertices(
             .flatten()
             .filter_map(|a| a.location.as_ref());
         for g in o.geometries().iter().chain(addresses) {
-            if let Some(&bad) = g
-                .boundaries
-                .vertices
-                .iter()
-                .find(|&&v| v as usize >= global.len())
-            {
-                return Err((
-                    o.id.clone(),
-                    format!(
-                        "vertex index {bad} is out of range ({} vertices)",
-                        global.len()
-                    ),
-                ));
-            }
             indices.extend_from_slice(&g.boundaries.vertices);
         }
     }

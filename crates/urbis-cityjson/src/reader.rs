@@ -590,28 +590,8 @@ pub(crate) fn parse_feature_line(
             ),
         ));
     }
-    for o in &feature.objects {
-        let addresses = o
-            .address
-            .iter()
-            .flatten()
-            .filter_map(|a| a.location.as_ref());
-        for g in o.geometries().iter().chain(addresses) {
-            if let Some(&bad) = g
-                .boundaries
-                .vertices
-                .iter()
-                .find(|&&v| v as usize >= feature.vertices.len())
-            {
-                return Err(invalid(
-                    Some(o.id.clone()),
-                    format!(
-                        "vertex index {bad} is out of range ({} vertices)",
-                        feature.vertices.len()
-                    ),
-                ));
-            }
-        }
+    if let Err((object, e)) = feature.check_vertex_indices() {
+        return Err(invalid(Some(object), e.to_string()));
     }
     localize::check_appearance(&feature.objects, feature.appearance.as_ref())
         .map_err(|(object, message)| invalid(Some(object), message))?;

@@ -26,26 +26,40 @@ impl Feature {
         self.objects.iter().find(|o| o.id == self.id)
     }
 
-    /// Checks that every vertex index is within `vertices`.
-    pub fn check_vertex_indices(&self) -> Result<(), ModelError> {
-        let len = self.vertices.len();
-        for object in &self.objects {
-            let addresses = object
-                .address
+    /// Checks that every vertex index is within `vertices`; the error names the object.
+    pub fn check_vertex_indices(&self) -> Result<(), (String, ModelError)> {
+        match first_vertex_out_of_range(&self.objects, self.vertices.len()) {
+            Some((id, index)) => Err((
+                id.to_string(),
+                ModelError::VertexOutOfRange {
+                    index,
+                    len: self.vertices.len(),
+                },
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The first object (and its vertex index) that points past `len` vertices, looking at every
+/// geometry and address location.
+pub fn first_vertex_out_of_range(objects: &[CityObject], len: usize) -> Option<(&str, u32)> {
+    for object in objects {
+        let addresses = object
+            .address
+            .iter()
+            .flatten()
+            .filter_map(|a| a.location.as_ref());
+        for geometry in object.geometries().iter().chain(addresses) {
+            if let Some(&index) = geometry
+                .boundaries
+                .vertices
                 .iter()
-                .flatten()
-                .filter_map(|a| a.location.as_ref());
-            for geometry in object.geometries().iter().chain(addresses) {
-                if let Some(&index) = geometry
-                    .boundaries
-                    .vertices
-                    .iter()
-                    .find(|&&i| i as usize >= len)
-                {
-                    return Err(ModelError::VertexOutOfRange { index, len });
-                }
+                .find(|&&i| i as usize >= len)
+            {
+                return Some((&object.id, index));
             }
         }
-        Ok(())
     }
+    None
 }
