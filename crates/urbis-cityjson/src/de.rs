@@ -145,7 +145,7 @@ impl<'de> DeserializeSeed<'de> for GeometrySeed {
 }
 
 /// A LoD written as a string (2.0) or a number (1.0).
-struct Lod(String);
+pub(crate) struct Lod(pub String);
 
 impl<'de> de::Deserialize<'de> for Lod {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Lod, D::Error> {
@@ -169,10 +169,70 @@ impl<'de> de::Deserialize<'de> for Lod {
     }
 }
 
-#[derive(serde::Deserialize)]
 struct RawSemantics {
-    surfaces: Vec<JsonMap>,
+    surfaces: Vec<SemanticSurface>,
     values: Option<Tape>,
+}
+
+/// One semantic surface object, read without building a JSON map for `type`, `parent` and
+/// `children` (most surfaces have nothing else).
+struct SurfaceSeed;
+
+impl<'de> DeserializeSeed<'de> for SurfaceSeed {
+    type Value = SemanticSurface;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<SemanticSurface, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SurfaceSeed {
+    type Value = SemanticSurface;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a semantic surface object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SemanticSurface, A::Error> {
+        let mut surface = SemanticSurface::default();
+        let mut kind = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match key.as_ref() {
+                "type" => kind = Some(map.next_value::<String>()?),
+                "parent" => surface.parent = map.next_value::<Option<u32>>()?,
+                "children" => {
+                    surface.children = map.next_value::<Option<Vec<u32>>>()?.unwrap_or_default()
+                }
+                _ => {
+                    let value: Value = map.next_value()?;
+                    surface.attributes.insert(key.into_owned(), value);
+                }
+            }
+        }
+        surface.kind =
+            kind.ok_or_else(|| de::Error::custom("a semantic surface needs a string \"type\""))?;
+        Ok(surface)
+    }
+}
+
+struct SurfaceListSeed;
+
+impl<'de> DeserializeSeed<'de> for SurfaceListSeed {
+    type Value = Vec<SemanticSurface>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<SemanticSurface>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SurfaceListSeed {
+    type Value = Vec<SemanticSurface>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of semantic surfaces")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<SemanticSurface>, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(4));
+        while let Some(s) = seq.next_element_seed(SurfaceSeed)? {
+            out.push(s);
+        }
+        Ok(out)
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -200,7 +260,7 @@ impl<'de> de::Deserialize<'de> for SemanticsMember {
                 let mut values = None;
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
                     match key.as_ref() {
-                        "surfaces" => surfaces = Some(map.next_value()?),
+                        "surfaces" => surfaces = Some(map.next_value_seed(SurfaceListSeed)?),
                         "values" => values = map.next_value()?,
                         _ => {
                             map.next_value::<IgnoredAny>()?;
@@ -222,6 +282,17 @@ impl<'de> de::Deserialize<'de> for SemanticsMember {
     }
 }
 
+/// The 2.0 name of a pre-1.0 semantic name ("Wall" → "WallSurface").
+pub(crate) fn legacy_semantic_name(name: &str) -> String {
+    match name {
+        "Wall" | "Roof" | "Ground" | "Closure" | "OuterCeiling" | "OuterFloor" | "InteriorWall"
+        | "Ceiling" | "Floor" => {
+            format!("{name}Surface")
+        }
+        _ => name.to_string(),
+    }
+}
+
 /// Pre-1.0 semantics: one name per surface ("Wall", "Roof", ...).
 fn legacy_semantics(names: Vec<Option<String>>) -> RawSemantics {
     let mut kinds: Vec<String> = Vec::new();
@@ -229,11 +300,7 @@ fn legacy_semantics(names: Vec<Option<String>>) -> RawSemantics {
     for name in names {
         match name {
             Some(n) => {
-                let kind = match n.as_str() {
-                    "Wall" | "Roof" | "Ground" | "Closure" | "OuterCeiling" | "OuterFloor"
-                    | "InteriorWall" | "Ceiling" | "Floor" => format!("{n}Surface"),
-                    _ => n,
-                };
+                let kind = legacy_semantic_name(&n);
                 let idx = kinds.iter().position(|k| *k == kind).unwrap_or_else(|| {
                     kinds.push(kind);
                     kinds.len() - 1
@@ -246,10 +313,9 @@ fn legacy_semantics(names: Vec<Option<String>>) -> RawSemantics {
     tape.push(-2);
     let surfaces = kinds
         .into_iter()
-        .map(|k| {
-            let mut m = JsonMap::new();
-            m.insert("type".into(), Value::String(k));
-            m
+        .map(|kind| SemanticSurface {
+            kind,
+            ..Default::default()
         })
         .collect();
     RawSemantics {
@@ -392,12 +458,7 @@ impl<'de> Visitor<'de> for GeometrySeed {
                     .map_err(|e| de::Error::custom(format!("semantics values: {e}")))?,
                 None => vec![None; g.boundaries.primitive_count()],
             };
-            let surfaces = raw
-                .surfaces
-                .into_iter()
-                .map(semantic_surface)
-                .collect::<Result<_, _>>()
-                .map_err(de::Error::custom)?;
+            let surfaces = raw.surfaces;
             g.semantics = Some(Semantics { surfaces, values });
         }
         for (theme, raw) in material.unwrap_or_default() {
@@ -432,38 +493,6 @@ impl<'de> Visitor<'de> for GeometrySeed {
         }
         Ok(g)
     }
-}
-
-fn semantic_surface(mut m: JsonMap) -> Result<SemanticSurface, String> {
-    let kind = match m.remove("type") {
-        Some(Value::String(s)) => s,
-        _ => return Err("a semantic surface needs a string \"type\"".into()),
-    };
-    let parent = match m.remove("parent") {
-        Some(Value::Number(n)) => {
-            Some(n.as_u64().ok_or("semantic parent must be an index")? as u32)
-        }
-        Some(Value::Null) | None => None,
-        Some(_) => return Err("semantic parent must be an index".into()),
-    };
-    let children = match m.remove("children") {
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| {
-                v.as_u64()
-                    .map(|x| x as u32)
-                    .ok_or("semantic children must be indices")
-            })
-            .collect::<Result<_, _>>()?,
-        Some(Value::Null) | None => Vec::new(),
-        Some(_) => return Err("semantic children must be an array".into()),
-    };
-    Ok(SemanticSurface {
-        kind,
-        parent,
-        children,
-        attributes: m,
-    })
 }
 
 /// A JSON object read as an ordered list of (key, value).

@@ -11,6 +11,7 @@ mod members;
 pub mod reader;
 mod scan;
 mod ser;
+mod summarize;
 mod tape;
 pub mod writer;
 

@@ -20,7 +20,7 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use urbis_model::{Appearance, CityObject, Feature, Header, JsonMap, Transform};
+use urbis_model::{Appearance, CityObject, Feature, Header, JsonMap, Summary, Transform};
 
 /// Which encoding the input turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -315,6 +315,20 @@ impl Reader {
         }
     }
 
+    /// Counts what `urbis info` reports without building the features: types, attribute
+    /// names, LoDs, geometry and semantic types, vertices and their extent. Structure is checked
+    /// as far as counting needs (types, vertex indices in range, feature ids), not fully.
+    pub fn summarize(&mut self) -> Result<Summary> {
+        let path = self.path.clone();
+        let ctx = self.ctx;
+        let t = self.header.transform;
+        let budget = self.batch_bytes;
+        match &mut self.mode {
+            Mode::Whole(w) => w.summarize(&path, ctx, &t),
+            Mode::Seq(s) => s.summarize(&path, ctx, &t, budget),
+        }
+    }
+
     /// Reads every remaining feature into one vector (for small inputs and tests).
     pub fn read_all(&mut self) -> Result<Vec<Feature>> {
         let mut all = Vec::new();
@@ -461,6 +475,196 @@ impl WholeFile {
             })
             .collect();
         features.into_iter().collect::<Result<Vec<_>>>().map(Some)
+    }
+}
+
+/// The real-coordinate extent of quantised bounds.
+fn extent_of(lo: [i64; 3], hi: [i64; 3], t: &Transform) -> [f64; 6] {
+    let (a, b) = (t.apply(lo), t.apply(hi));
+    [a[0], a[1], a[2], b[0], b[1], b[2]]
+}
+
+fn merge_summaries(mut a: Summary, b: Summary) -> Summary {
+    a.merge(b);
+    a
+}
+
+impl WholeFile {
+    fn summarize(&mut self, path: &Path, ctx: ReadContext, t: &Transform) -> Result<Summary> {
+        let mut summary = Summary {
+            features: self.features.len() as u64,
+            vertices: self.vertices.len() as u64,
+            ..Default::default()
+        };
+        if let Some(first) = self.vertices.first() {
+            let (mut lo, mut hi) = (*first, *first);
+            for v in &self.vertices {
+                for a in 0..3 {
+                    lo[a] = lo[a].min(v[a]);
+                    hi[a] = hi[a].max(v[a]);
+                }
+            }
+            summary.extent = Some(extent_of(lo, hi, t));
+        }
+        let nverts = self.vertices.len() as u64;
+        let block = 4usize << 20;
+        let mut i = 0;
+        let mut buf = Vec::new();
+        while i < self.spans.len() {
+            let start = self.spans[i].start;
+            let mut j = i + 1;
+            while j < self.spans.len() && ((self.spans[j].end - start) as usize) < block {
+                j += 1;
+            }
+            let end = self.spans[j - 1].end;
+            buf.resize((end - start) as usize, 0);
+            self.source
+                .read_exact_at(&mut buf, start)
+                .map_err(|e| Error::io(path, e))?;
+            let source = &self.source;
+            let part = self.spans[i..j]
+                .par_iter()
+                .try_fold(Summary::default, |mut s, span| {
+                    let bytes = &buf[(span.start - start) as usize..(span.end - start) as usize];
+                    let mut d = serde_json::Deserializer::from_slice(bytes);
+                    let result = crate::summarize::ObjectCounter {
+                        summary: &mut s,
+                        ctx,
+                    }
+                    .deserialize(&mut d);
+                    let fail = |offset: u64, message: String| {
+                        let mut location = locate(Some(source), span.start + offset);
+                        location.object = Some(span.id.clone());
+                        Error::Syntax {
+                            path: path.to_path_buf(),
+                            location,
+                            message,
+                        }
+                    };
+                    if let Err(e) = result {
+                        let offset = offset_of(bytes, e.line(), e.column());
+                        return Err(fail(
+                            offset,
+                            e.to_string()
+                                .split(" at line ")
+                                .next()
+                                .unwrap_or_default()
+                                .to_string(),
+                        ));
+                    }
+                    if let Some(max) = s.max_vertex_index.filter(|&m| m >= nverts) {
+                        return Err(Error::Invalid {
+                            path: path.to_path_buf(),
+                            location: Location {
+                                object: Some(span.id.clone()),
+                                ..Default::default()
+                            },
+                            message: format!(
+                                "vertex index {max} is out of range ({nverts} vertices)"
+                            ),
+                        });
+                    }
+                    Ok(s)
+                })
+                .try_reduce(Summary::default, |a, b| Ok(merge_summaries(a, b)))?;
+            summary.merge(part);
+            i = j;
+        }
+        self.next = self.features.len();
+        Ok(summary)
+    }
+}
+
+impl SeqFile {
+    fn summarize(
+        &mut self,
+        path: &Path,
+        ctx: ReadContext,
+        t: &Transform,
+        budget: usize,
+    ) -> Result<Summary> {
+        let mut summary = Summary::default();
+        let mut bounds: Option<([i64; 3], [i64; 3])> = None;
+        loop {
+            let mut lines: Vec<(u64, Vec<u8>)> = Vec::new();
+            if let Some(first) = self.pending.take() {
+                lines.push((1, first));
+            }
+            let mut bytes = 0;
+            while !self.done && bytes < budget {
+                let mut line = Vec::new();
+                let more = self
+                    .lexer
+                    .read_line(&mut line)
+                    .map_err(|e| scan_error(path, None, e))?;
+                let number = self.line;
+                self.line += 1;
+                if !more {
+                    self.done = true;
+                }
+                if !line.iter().all(|c| c.is_ascii_whitespace()) {
+                    bytes += line.len();
+                    lines.push((number, line));
+                }
+            }
+            if lines.is_empty() {
+                break;
+            }
+            let (part, part_bounds) = lines
+                .par_iter()
+                .try_fold(
+                    || (Summary::default(), None),
+                    |(mut s, mut b): (Summary, Option<([i64; 3], [i64; 3])>), (number, line)| {
+                        let mut d = serde_json::Deserializer::from_slice(line);
+                        crate::summarize::FeatureCounter {
+                            summary: &mut s,
+                            ctx,
+                            bounds: &mut b,
+                        }
+                        .deserialize(&mut d)
+                        .map_err(|e| Error::Syntax {
+                            path: path.to_path_buf(),
+                            location: Location {
+                                line: Some(*number),
+                                column: Some(e.column() as u64),
+                                object: None,
+                            },
+                            message: e
+                                .to_string()
+                                .split(" at line ")
+                                .next()
+                                .unwrap_or_default()
+                                .to_string(),
+                        })?;
+                        Ok((s, b))
+                    },
+                )
+                .try_reduce(
+                    || (Summary::default(), None),
+                    |(a, ab), (b, bb)| Ok((merge_summaries(a, b), union(ab, bb))),
+                )?;
+            summary.merge(part);
+            bounds = union(bounds, part_bounds);
+        }
+        summary.extent = bounds.map(|(lo, hi)| extent_of(lo, hi, t));
+        Ok(summary)
+    }
+}
+
+type Bounds = Option<([i64; 3], [i64; 3])>;
+
+fn union(a: Bounds, b: Bounds) -> Bounds {
+    match (a, b) {
+        (Some((alo, ahi)), Some((blo, bhi))) => {
+            let mut lo = alo;
+            let mut hi = ahi;
+            for k in 0..3 {
+                lo[k] = lo[k].min(blo[k]);
+                hi[k] = hi[k].max(bhi[k]);
+            }
+            Some((lo, hi))
+        }
+        (x, None) | (None, x) => x,
     }
 }
 
@@ -726,9 +930,9 @@ impl FirstPass {
             lx.expect(b'{')?;
             if !lx.empty(b'}')? {
                 loop {
-                    let key = lx.string()?;
+                    let is_parents = lx.string_is(b"parents")?;
                     lx.expect(b':')?;
-                    if key == "parents" && lx.peek()? == Some(b'[') {
+                    if is_parents && lx.peek()? == Some(b'[') {
                         parent = lx.string_array()?.into_iter().next();
                     } else {
                         lx.skip_value(None)?;
@@ -757,6 +961,15 @@ impl FirstPass {
             return Ok(());
         }
         loop {
+            if self.float_vertices.is_none() {
+                if let Some(v) = lx.int_triplet() {
+                    self.int_vertices.push(v);
+                    if !lx.more(b']')? {
+                        return Ok(());
+                    }
+                    continue;
+                }
+            }
             lx.expect(b'[')?;
             let mut v = [Number::Int(0); 3];
             for (i, slot) in v.iter_mut().enumerate() {

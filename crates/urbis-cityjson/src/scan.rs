@@ -6,6 +6,21 @@ use std::io::{Read, Write};
 
 const BUF_SIZE: usize = 1 << 20;
 
+const QUOTE: u8 = 1;
+const OPENER: u8 = 2;
+const CLOSER: u8 = 3;
+
+/// Byte classes for skipping values: 0 for bytes that change nothing.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'"' as usize] = QUOTE;
+    t[b'[' as usize] = OPENER;
+    t[b'{' as usize] = OPENER;
+    t[b']' as usize] = CLOSER;
+    t[b'}' as usize] = CLOSER;
+    t
+};
+
 /// A lexing problem at a byte offset.
 #[derive(Debug)]
 pub(crate) struct ScanError {
@@ -263,6 +278,7 @@ impl<R: Read> Lexer<R> {
         }
         let mut depth = 0usize;
         let mut in_string = false;
+        let mut escape = false;
         loop {
             if !self.fill()? {
                 return self.err("unexpected end of the input inside a value (truncated file?)");
@@ -272,69 +288,49 @@ impl<R: Read> Lexer<R> {
             let mut i = 0;
             let mut done = false;
             while i < chunk.len() {
+                if escape {
+                    escape = false;
+                    i += 1;
+                    continue;
+                }
                 if in_string {
                     match memchr::memchr2(b'"', b'\\', &chunk[i..]) {
                         Some(j) => {
-                            i += j;
-                            if chunk[i] == b'\\' {
-                                if i + 1 < chunk.len() {
-                                    i += 2;
-                                    continue;
-                                }
-                                // Escape split across buffers: keep the backslash for next fill.
-                                break;
-                            }
-                            in_string = false;
-                            i += 1;
-                            if depth == 0 {
-                                done = true;
-                                break;
-                            }
-                        }
-                        None => {
-                            i = chunk.len();
-                        }
-                    }
-                } else {
-                    match memchr::memchr3(b'"', b'{', b'[', &chunk[i..]) {
-                        // Look for the next interesting byte, handling closers in between.
-                        Some(j) => {
-                            if let Some(k) = chunk[i..i + j]
-                                .iter()
-                                .position(|c| *c == b'}' || *c == b']')
-                            {
-                                i += k + 1;
-                                depth = depth.saturating_sub(1);
-                                if depth == 0 {
-                                    done = true;
-                                    break;
-                                }
-                                continue;
-                            }
-                            i += j;
-                            if chunk[i] == b'"' {
-                                in_string = true;
+                            i += j + 1;
+                            if chunk[i - 1] == b'\\' {
+                                escape = true;
                             } else {
-                                depth += 1;
-                            }
-                            i += 1;
-                        }
-                        None => {
-                            if let Some(k) =
-                                chunk[i..].iter().position(|c| *c == b'}' || *c == b']')
-                            {
-                                i += k + 1;
-                                depth = depth.saturating_sub(1);
+                                in_string = false;
                                 if depth == 0 {
                                     done = true;
                                     break;
                                 }
-                                continue;
                             }
-                            i = chunk.len();
+                        }
+                        None => i = chunk.len(),
+                    }
+                    continue;
+                }
+                // Digits, commas and letters are most of the bytes: skip them through a table.
+                while i < chunk.len() && CLASS[chunk[i] as usize] == 0 {
+                    i += 1;
+                }
+                if i == chunk.len() {
+                    break;
+                }
+                match CLASS[chunk[i] as usize] {
+                    QUOTE => in_string = true,
+                    OPENER => depth += 1,
+                    _ => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            i += 1;
+                            done = true;
+                            break;
                         }
                     }
                 }
+                i += 1;
             }
             if let Some(s) = sink.as_deref_mut() {
                 s.extend_from_slice(&chunk[..i]);
@@ -342,38 +338,6 @@ impl<R: Read> Lexer<R> {
             self.pos = start + i;
             if done {
                 return Ok(());
-            }
-            if self.pos < self.end {
-                // A backslash at the very end of the buffer: move it to the next buffer.
-                let rest = self.end - self.pos;
-                self.buf.copy_within(self.pos..self.end, 0);
-                self.base += self.pos as u64;
-                self.pos = 0;
-                self.end = rest;
-                let n = loop {
-                    match self.reader.read(&mut self.buf[rest..]) {
-                        Ok(n) => break n,
-                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                        Err(e) => {
-                            let offset = self.offset();
-                            return Err(self.io_err(offset, e));
-                        }
-                    }
-                };
-                if n == 0 {
-                    return self.err("unexpected end of the input inside a string");
-                }
-                if let Some(tee) = self.tee.as_mut() {
-                    if let Err(e) = tee.write_all(&self.buf[rest..rest + n]) {
-                        let offset = self.base;
-                        return Err(self.io_err(offset, e));
-                    }
-                }
-                self.end = rest + n;
-                if let Some(s) = sink.as_deref_mut() {
-                    s.extend_from_slice(&self.buf[..2.min(self.end)]);
-                }
-                self.pos = 2.min(self.end);
             }
         }
     }
@@ -386,8 +350,30 @@ impl<R: Read> Lexer<R> {
     }
 
     /// Reads a number.
+    #[inline]
     pub fn number(&mut self) -> ScanResult<Number> {
         self.peek()?;
+        // Fast path: an integer entirely inside the buffer.
+        if self.end - self.pos >= 24 {
+            let bytes = &self.buf[self.pos..self.pos + 24];
+            let (neg, mut i) = if bytes[0] == b'-' {
+                (true, 1)
+            } else {
+                (false, 0)
+            };
+            let start = i;
+            let mut value: i64 = 0;
+            while i < 20 && bytes[i].is_ascii_digit() {
+                value = value * 10 + (bytes[i] - b'0') as i64;
+                i += 1;
+            }
+            // Up to 18 digits cannot overflow; anything longer or fractional takes the slow path.
+            if i > start && i - start <= 18 && !matches!(bytes[i], b'.' | b'e' | b'E' | b'0'..=b'9')
+            {
+                self.pos += i;
+                return Ok(Number::Int(if neg { -value } else { value }));
+            }
+        }
         let mut text = [0u8; 64];
         let mut len = 0;
         let mut is_float = false;
@@ -449,6 +435,57 @@ impl<R: Read> Lexer<R> {
                 }
             }
         }
+    }
+
+    /// Reads a string and tells whether it equals `expected` (no allocation when the string
+    /// has no escapes and lies in the buffer, which is nearly always).
+    pub fn string_is(&mut self, expected: &[u8]) -> ScanResult<bool> {
+        self.peek()?;
+        if self.pos < self.end && self.buf[self.pos] == b'"' {
+            let rest = &self.buf[self.pos + 1..self.end];
+            if let Some(i) = memchr::memchr2(b'"', b'\\', rest) {
+                if rest[i] == b'"' {
+                    let equal = &rest[..i] == expected;
+                    self.pos += i + 2;
+                    return Ok(equal);
+                }
+            }
+        }
+        Ok(self.string()?.as_bytes() == expected)
+    }
+
+    /// Reads `[x,y,z]` of integers straight from the buffer when it is there in plain form;
+    /// `None` (nothing consumed) otherwise, and the caller takes the general path.
+    #[inline]
+    pub fn int_triplet(&mut self) -> Option<[i64; 3]> {
+        if self.end - self.pos < 96 {
+            return None;
+        }
+        let b = &self.buf[self.pos..self.pos + 96];
+        if b[0] != b'[' {
+            return None;
+        }
+        let mut i = 1;
+        let mut out = [0i64; 3];
+        for (k, slot) in out.iter_mut().enumerate() {
+            let neg = b[i] == b'-';
+            if neg {
+                i += 1;
+            }
+            let start = i;
+            let mut v: i64 = 0;
+            while b[i].is_ascii_digit() && i - start < 18 {
+                v = v * 10 + (b[i] - b'0') as i64;
+                i += 1;
+            }
+            if i == start || b[i] != if k == 2 { b']' } else { b',' } {
+                return None;
+            }
+            *slot = if neg { -v } else { v };
+            i += 1;
+        }
+        self.pos += i;
+        Some(out)
     }
 
     /// Reads an array of strings.

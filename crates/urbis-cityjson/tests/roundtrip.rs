@@ -90,6 +90,33 @@ fn every_file_round_trips_through_both_encodings_and_validates() {
             .fold(f64::INFINITY, f64::min);
         let original = canonical(&header, &features, grid);
         let encoding = Reader::open(input).unwrap().encoding();
+        // The counting fast path of `info` agrees with the model.
+        let fast = Reader::open(input).unwrap().summarize().unwrap();
+        let mut slow = urbis_model::Summary::default();
+        for f in &features {
+            slow.add(f, &header.transform);
+        }
+        let key = |s: &urbis_model::Summary| {
+            (
+                s.features,
+                s.city_objects,
+                s.types.clone(),
+                s.lods.clone(),
+                s.geometry_types.clone(),
+                s.geometries,
+                s.attributes.clone(),
+                s.semantic_types.clone(),
+                s.has_appearance,
+            )
+        };
+        if key(&fast) != key(&slow) {
+            failures.push(format!(
+                "{}: summarize {:?} != model {:?}",
+                input.display(),
+                key(&fast),
+                key(&slow)
+            ));
+        }
         // To the other encoding and back.
         let (first, second) = match encoding {
             urbis_cityjson::Encoding::CityJson => {

@@ -28,6 +28,8 @@ pub struct Summary {
     pub semantic_types: BTreeSet<String>,
     /// True when any geometry has a material or texture.
     pub has_appearance: bool,
+    /// Largest vertex index seen in boundaries (used by readers to check indices while counting).
+    pub max_vertex_index: Option<u64>,
 }
 
 impl Summary {
@@ -113,5 +115,6 @@ impl Summary {
         self.attributes.extend(other.attributes);
         self.semantic_types.extend(other.semantic_types);
         self.has_appearance |= other.has_appearance;
+        self.max_vertex_index = self.max_vertex_index.max(other.max_vertex_index);
     }
 }

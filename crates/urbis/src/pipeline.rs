@@ -79,6 +79,9 @@ pub fn run(
         let batch = change(batch)?;
         counts.written += batch.len() as u64;
         writer.write_batch(&batch)?;
+        // Freeing a batch's many small allocations takes a fifth of the time: do it off the
+        // main thread, which reads and writes.
+        rayon::spawn(move || drop(batch));
     }
     writer
         .finish()

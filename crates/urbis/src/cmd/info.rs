@@ -2,11 +2,9 @@
 
 use crate::pipeline;
 use anyhow::Result;
-use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use urbis_cityjson::Encoding;
-use urbis_model::Summary;
 
 /// Describe a CityJSON or CityJSONSeq file: version, CRS, object types, LoDs, extent...
 ///
@@ -28,23 +26,7 @@ pub struct Args {
 pub fn run(a: Args) -> Result<u8> {
     let mut reader = pipeline::open(&a.input)?;
     let header = reader.header().clone();
-    let bar = pipeline::progress(reader.feature_count(), "reading");
-    let mut summary = Summary::default();
-    while let Some(batch) = reader.next_batch()? {
-        bar.inc(batch.len() as u64);
-        let part = batch
-            .par_iter()
-            .fold(Summary::default, |mut s, f| {
-                s.add(f, &header.transform);
-                s
-            })
-            .reduce(Summary::default, |mut a, b| {
-                a.merge(b);
-                a
-            });
-        summary.merge(part);
-    }
-    bar.finish_and_clear();
+    let summary = reader.summarize()?;
     // A whole file's vertex list counts shared vertices once.
     let vertices = reader
         .vertex_count()
