@@ -584,7 +584,7 @@ impl SeqFile {
         budget: usize,
     ) -> Result<Summary> {
         let mut summary = Summary::default();
-        let mut bounds: Option<([i64; 3], [i64; 3])> = None;
+        let mut bounds: Bounds = None;
         loop {
             let mut lines: Vec<(u64, Vec<u8>)> = Vec::new();
             if let Some(first) = self.pending.take() {
@@ -614,7 +614,7 @@ impl SeqFile {
                 .par_iter()
                 .try_fold(
                     || (Summary::default(), None),
-                    |(mut s, mut b): (Summary, Option<([i64; 3], [i64; 3])>), (number, line)| {
+                    |(mut s, mut b): (Summary, Bounds), (number, line)| {
                         let mut d = serde_json::Deserializer::from_slice(line);
                         crate::summarize::FeatureCounter {
                             summary: &mut s,
