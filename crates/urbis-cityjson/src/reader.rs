@@ -32,7 +32,7 @@ pub enum Encoding {
 }
 
 /// A feature's objects as bytes: (object number, its bytes).
-type RawFeature = (u32, Vec<(u32, Vec<u8>)>);
+type RawFeature<'a> = (u32, Vec<(u32, &'a [u8])>);
 
 /// One CityObject's place in a whole file (first pass).
 struct Span {
@@ -407,22 +407,54 @@ impl WholeFile {
             return Ok(None);
         }
         // Per feature: (object number, its bytes) for each of its objects.
-        let mut raw: Vec<RawFeature> = Vec::new();
+        let mut raw: Vec<RawFeature<'_>> = Vec::new();
         let mut bytes = 0usize;
-        while self.next < self.features.len() && (bytes < budget || raw.is_empty()) {
-            let members = &self.features[self.next];
-            let mut objs = Vec::with_capacity(members.len());
-            for &m in members {
+        let first = self.next;
+        while self.next < self.features.len() && (bytes < budget || self.next == first) {
+            for &m in &self.features[self.next] {
                 let span = &self.spans[m as usize];
-                let mut buf = vec![0u8; (span.end - span.start) as usize];
-                self.source
-                    .read_exact_at(&mut buf, span.start)
-                    .map_err(|e| Error::io(path, e))?;
-                bytes += buf.len();
-                objs.push((m, buf));
+                bytes += (span.end - span.start) as usize;
             }
-            raw.push((self.next as u32, objs));
             self.next += 1;
+        }
+        // Read the batch's objects with as few reads as possible: spans sorted by offset and
+        // merged where the gap between them is small.
+        let mut wanted: Vec<u32> = self.features[first..self.next]
+            .iter()
+            .flatten()
+            .copied()
+            .collect();
+        wanted.sort_unstable_by_key(|&m| self.spans[m as usize].start);
+        let mut blocks: Vec<(u64, Vec<u8>)> = Vec::new();
+        let mut k = 0;
+        while k < wanted.len() {
+            let start = self.spans[wanted[k] as usize].start;
+            let mut end = self.spans[wanted[k] as usize].end;
+            let mut l = k + 1;
+            while l < wanted.len() && self.spans[wanted[l] as usize].start <= end + (64 << 10) {
+                end = end.max(self.spans[wanted[l] as usize].end);
+                l += 1;
+            }
+            let mut buf = vec![0u8; (end - start) as usize];
+            self.source
+                .read_exact_at(&mut buf, start)
+                .map_err(|e| Error::io(path, e))?;
+            blocks.push((start, buf));
+            k = l;
+        }
+        let slice = |span: &Span| -> &[u8] {
+            let b = blocks
+                .partition_point(|(s, _)| *s <= span.start)
+                .saturating_sub(1);
+            let (s, buf) = &blocks[b];
+            &buf[(span.start - s) as usize..(span.end - s) as usize]
+        };
+        for f in first..self.next {
+            let objs = self.features[f]
+                .iter()
+                .map(|&m| (m, slice(&self.spans[m as usize])))
+                .collect();
+            raw.push((f as u32, objs));
         }
         let spans = &self.spans;
         let vertices = &self.vertices;

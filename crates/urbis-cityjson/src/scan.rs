@@ -47,7 +47,7 @@ pub(crate) struct Lexer<R: Read> {
     /// File offset of `buf[0]`.
     base: u64,
     eof: bool,
-    tee: Option<Box<dyn Write>>,
+    tee: Option<Box<dyn Write + Send>>,
     /// Newlines skipped as whitespace so far (for line numbers).
     pub newlines: u64,
 }
@@ -67,7 +67,7 @@ impl<R: Read> Lexer<R> {
     }
 
     /// Copies every byte read from now on (also the ones already buffered but not consumed).
-    pub fn set_tee(&mut self, mut tee: Box<dyn Write>) -> ScanResult<()> {
+    pub fn set_tee(&mut self, mut tee: Box<dyn Write + Send>) -> ScanResult<()> {
         let offset = self.offset();
         tee.write_all(&self.buf[..self.end])
             .map_err(|e| self.io_err(offset, e))?;

@@ -33,12 +33,24 @@ pub(crate) fn float(out: &mut Vec<u8>, v: f64) {
     json(out, &v);
 }
 
+/// Writes a JSON string; plain strings (the usual ids, keys and types) skip the escaper.
+#[inline]
+pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        json(out, &s);
+    }
+}
+
 fn key(out: &mut Vec<u8>, first: &mut bool, name: &str) {
     if !*first {
         out.push(b',');
     }
     *first = false;
-    json(out, &name);
+    string(out, name);
     out.push(b':');
 }
 
@@ -69,7 +81,7 @@ pub(crate) fn object(out: &mut Vec<u8>, o: &CityObject, shift: &Shift) {
     let mut first = true;
     out.push(b'{');
     key(out, &mut first, "type");
-    json(out, &o.kind.as_str());
+    string(out, o.kind.as_str());
     if let Some(a) = &o.attributes {
         key(out, &mut first, "attributes");
         json(out, a);
@@ -112,7 +124,7 @@ pub(crate) fn geometry(out: &mut Vec<u8>, g: &Geometry, shift: &Shift) {
     let mut first = true;
     out.push(b'{');
     key(out, &mut first, "type");
-    json(out, &g.kind.as_str());
+    string(out, g.kind.as_str());
     if g.kind == GeometryType::GeometryInstance {
         if let Some(inst) = &g.instance {
             key(out, &mut first, "template");
@@ -127,7 +139,7 @@ pub(crate) fn geometry(out: &mut Vec<u8>, g: &Geometry, shift: &Shift) {
     }
     if let Some(lod) = &g.lod {
         key(out, &mut first, "lod");
-        json(out, lod);
+        string(out, lod);
     }
     key(out, &mut first, "boundaries");
     boundaries(out, &g.boundaries, shift.vertices);
@@ -140,7 +152,7 @@ pub(crate) fn geometry(out: &mut Vec<u8>, g: &Geometry, shift: &Shift) {
             out.push(b'{');
             let mut f = true;
             key(out, &mut f, "type");
-            json(out, &s.kind);
+            string(out, &s.kind);
             if let Some(p) = s.parent {
                 key(out, &mut f, "parent");
                 int(out, p);

@@ -99,7 +99,8 @@ impl Output {
                 tmp.as_file()
                     .set_permissions(std::fs::Permissions::from_mode(mode))
                     .map_err(|e| Error::io(&path, e))?;
-                tmp.as_file().sync_all().ok();
+                // No fsync: the rename makes the replacement atomic for readers and on failure,
+                // which is the promise; durability across power loss is the file system's.
                 tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
             }
             OutputInner::Stdout(mut w) => w.flush().map_err(|e| Error::io(&path, e))?,
@@ -196,8 +197,25 @@ impl Writer {
             materials: Vec<u32>,
             textures: Vec<u32>,
         }
+        // The de-duplication keys of every material and texture, computed in parallel.
+        let keys: Vec<(Vec<String>, Vec<String>)> = features
+            .par_iter()
+            .map(|f| match &f.appearance {
+                Some(app) => (
+                    app.materials
+                        .iter()
+                        .map(|m| serde_json::to_string(m).unwrap_or_default())
+                        .collect(),
+                    app.textures
+                        .iter()
+                        .map(|t| serde_json::to_string(t).unwrap_or_default())
+                        .collect(),
+                ),
+                None => (Vec::new(), Vec::new()),
+            })
+            .collect();
         let mut plans = Vec::with_capacity(features.len());
-        for f in features {
+        for (f, (material_keys, texture_keys)) in features.iter().zip(keys) {
             let mut plan = Plan {
                 vertices: state.vertex_count,
                 uvs: 0,
@@ -209,12 +227,28 @@ impl Writer {
                 plan.materials = app
                     .materials
                     .iter()
-                    .map(|m| intern(&mut state.material_ids, &mut state.appearance.materials, m))
+                    .zip(material_keys)
+                    .map(|(m, key)| {
+                        intern(
+                            &mut state.material_ids,
+                            &mut state.appearance.materials,
+                            m,
+                            key,
+                        )
+                    })
                     .collect();
                 plan.textures = app
                     .textures
                     .iter()
-                    .map(|t| intern(&mut state.texture_ids, &mut state.appearance.textures, t))
+                    .zip(texture_keys)
+                    .map(|(t, key)| {
+                        intern(
+                            &mut state.texture_ids,
+                            &mut state.appearance.textures,
+                            t,
+                            key,
+                        )
+                    })
                     .collect();
                 plan.uvs = state.appearance.vertices_texture.len() as u64;
                 state
@@ -247,7 +281,7 @@ impl Writer {
                     if first_object > 0 || i > 0 || j > 0 {
                         objs.push(b',');
                     }
-                    ser::json(&mut objs, &o.id);
+                    ser::string(&mut objs, &o.id);
                     objs.push(b':');
                     ser::object(&mut objs, o, &shift);
                 }
@@ -311,8 +345,12 @@ impl Writer {
     }
 }
 
-fn intern(ids: &mut HashMap<String, u32>, list: &mut Vec<JsonMap>, item: &JsonMap) -> u32 {
-    let key = serde_json::to_string(item).unwrap_or_default();
+fn intern(
+    ids: &mut HashMap<String, u32>,
+    list: &mut Vec<JsonMap>,
+    item: &JsonMap,
+    key: String,
+) -> u32 {
     *ids.entry(key).or_insert_with(|| {
         list.push(item.clone());
         (list.len() - 1) as u32
@@ -330,7 +368,7 @@ pub fn feature_line(f: &Feature) -> Vec<u8> {
         if j > 0 {
             out.push(b',');
         }
-        ser::json(&mut out, &o.id);
+        ser::string(&mut out, &o.id);
         out.push(b':');
         ser::object(&mut out, o, &shift);
     }
