@@ -201,7 +201,7 @@ impl Reader {
                     done,
                     pending: Some(bytes),
                 }),
-                batch_bytes: 4 << 20,
+                batch_bytes: 2 << 20,
                 warnings,
             });
         }
@@ -260,7 +260,7 @@ impl Reader {
             header,
             ctx,
             mode,
-            batch_bytes: 4 << 20,
+            batch_bytes: 2 << 20,
             warnings: Vec::new(),
         })
     }

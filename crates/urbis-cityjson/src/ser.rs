@@ -45,6 +45,26 @@ pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
     }
 }
 
+/// Writes a JSON value: strings through the fast path above, numbers exactly as serde_json
+/// prints them (so floats round-trip), containers recursively.
+pub(crate) fn value(out: &mut Vec<u8>, v: &serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => string(out, s),
+        Value::Array(items) => list(out, items, value),
+        Value::Object(m) => map(out, m),
+        other => json(out, other),
+    }
+}
+
+/// Writes a JSON object.
+pub(crate) fn map(out: &mut Vec<u8>, m: &JsonMap) {
+    out.push(b'{');
+    let mut first = true;
+    map_members(out, &mut first, m);
+    out.push(b'}');
+}
+
 fn key(out: &mut Vec<u8>, first: &mut bool, name: &str) {
     if !*first {
         out.push(b',');
@@ -72,7 +92,7 @@ fn floats(out: &mut Vec<u8>, v: &[f64]) {
 fn map_members(out: &mut Vec<u8>, first: &mut bool, m: &JsonMap) {
     for (k, v) in m {
         key(out, first, k);
-        json(out, v);
+        value(out, v);
     }
 }
 
@@ -84,7 +104,7 @@ pub(crate) fn object(out: &mut Vec<u8>, o: &CityObject, shift: &Shift) {
     string(out, o.kind.as_str());
     if let Some(a) = &o.attributes {
         key(out, &mut first, "attributes");
-        json(out, a);
+        map(out, a);
     }
     if let Some(e) = &o.geographical_extent {
         key(out, &mut first, "geographicalExtent");
@@ -376,11 +396,11 @@ pub(crate) fn appearance(out: &mut Vec<u8>, a: &Appearance) {
     out.push(b'{');
     if !a.materials.is_empty() {
         key(out, &mut first, "materials");
-        json(out, &a.materials);
+        list(out, &a.materials, map);
     }
     if !a.textures.is_empty() {
         key(out, &mut first, "textures");
-        json(out, &a.textures);
+        list(out, &a.textures, map);
     }
     if !a.vertices_texture.is_empty() {
         key(out, &mut first, "vertices-texture");

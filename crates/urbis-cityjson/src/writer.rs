@@ -125,8 +125,8 @@ struct WholeState {
     vertex_count: u64,
     objects_written: u64,
     appearance: Appearance,
-    material_ids: HashMap<String, u32>,
-    texture_ids: HashMap<String, u32>,
+    material_ids: HashMap<Vec<u8>, u32>,
+    texture_ids: HashMap<Vec<u8>, u32>,
 }
 
 impl Writer {
@@ -198,18 +198,12 @@ impl Writer {
             textures: Vec<u32>,
         }
         // The de-duplication keys of every material and texture, computed in parallel.
-        let keys: Vec<(Vec<String>, Vec<String>)> = features
+        let keys: Vec<DedupKeys> = features
             .par_iter()
             .map(|f| match &f.appearance {
                 Some(app) => (
-                    app.materials
-                        .iter()
-                        .map(|m| serde_json::to_string(m).unwrap_or_default())
-                        .collect(),
-                    app.textures
-                        .iter()
-                        .map(|t| serde_json::to_string(t).unwrap_or_default())
-                        .collect(),
+                    app.materials.iter().map(dedup_key).collect(),
+                    app.textures.iter().map(dedup_key).collect(),
                 ),
                 None => (Vec::new(), Vec::new()),
             })
@@ -345,11 +339,21 @@ impl Writer {
     }
 }
 
+/// De-duplication keys of a feature's materials and textures.
+type DedupKeys = (Vec<Vec<u8>>, Vec<Vec<u8>>);
+
+/// The serialised form of a material or texture, which identifies it for de-duplication.
+fn dedup_key(m: &JsonMap) -> Vec<u8> {
+    let mut out = Vec::with_capacity(128);
+    ser::map(&mut out, m);
+    out
+}
+
 fn intern(
-    ids: &mut HashMap<String, u32>,
+    ids: &mut HashMap<Vec<u8>, u32>,
     list: &mut Vec<JsonMap>,
     item: &JsonMap,
-    key: String,
+    key: Vec<u8>,
 ) -> u32 {
     *ids.entry(key).or_insert_with(|| {
         list.push(item.clone());
