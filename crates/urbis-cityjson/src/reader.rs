@@ -94,6 +94,28 @@ fn syntax(path: &Path, offset: u64, source: Option<&File>, message: String) -> E
     }
 }
 
+/// serde_json's message without its own "at line L column C" (the caller says where).
+fn serde_message(e: &serde_json::Error) -> String {
+    e.to_string()
+        .split(" at line ")
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A syntax error on line `line` of a CityJSONSeq.
+fn line_error(path: &Path, line: u64, e: &serde_json::Error) -> Error {
+    Error::Syntax {
+        path: path.to_path_buf(),
+        location: Location {
+            line: Some(line),
+            column: Some(e.column() as u64),
+            object: None,
+        },
+        message: serde_message(e),
+    }
+}
+
 /// Line and column of a byte offset, by counting newlines in the file (error paths only).
 fn locate(source: Option<&File>, offset: u64) -> Location {
     let mut loc = Location {
@@ -575,14 +597,7 @@ impl WholeFile {
                     };
                     if let Err(e) = result {
                         let offset = offset_of(bytes, e.line(), e.column());
-                        return Err(fail(
-                            offset,
-                            e.to_string()
-                                .split(" at line ")
-                                .next()
-                                .unwrap_or_default()
-                                .to_string(),
-                        ));
+                        return Err(fail(offset, serde_message(&e)));
                     }
                     if let Some(max) = s.max_vertex_index.filter(|&m| m >= nverts) {
                         return Err(Error::Invalid {
@@ -654,20 +669,7 @@ impl SeqFile {
                             bounds: &mut b,
                         }
                         .deserialize(&mut d)
-                        .map_err(|e| Error::Syntax {
-                            path: path.to_path_buf(),
-                            location: Location {
-                                line: Some(*number),
-                                column: Some(e.column() as u64),
-                                object: None,
-                            },
-                            message: e
-                                .to_string()
-                                .split(" at line ")
-                                .next()
-                                .unwrap_or_default()
-                                .to_string(),
-                        })?;
+                        .map_err(|e| line_error(path, *number, &e))?;
                         Ok((s, b))
                     },
                 )
@@ -714,14 +716,7 @@ impl ObjectSeed<'_> {
         result.map_err(|e| {
             // serde_json counts lines and columns within `buf`: turn them into a byte offset.
             let offset = offset_of(buf, e.line(), e.column());
-            (
-                offset,
-                e.to_string()
-                    .split(" at line ")
-                    .next()
-                    .unwrap_or_default()
-                    .to_string(),
-            )
+            (offset, serde_message(&e))
         })
     }
 }
@@ -794,20 +789,7 @@ pub(crate) fn parse_feature_line(
     let result = FeatureSeed(ctx)
         .deserialize(&mut d)
         .and_then(|f| d.end().map(|_| f));
-    let feature = result.map_err(|e| Error::Syntax {
-        path: path.to_path_buf(),
-        location: Location {
-            line: Some(line),
-            column: Some(e.column() as u64),
-            object: None,
-        },
-        message: e
-            .to_string()
-            .split(" at line ")
-            .next()
-            .unwrap_or_default()
-            .to_string(),
-    })?;
+    let feature = result.map_err(|e| line_error(path, line, &e))?;
     let invalid = |object: Option<String>, message: String| Error::Invalid {
         path: path.to_path_buf(),
         location: Location {
