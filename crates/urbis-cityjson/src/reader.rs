@@ -623,6 +623,33 @@ impl WholeFile {
 }
 
 impl SeqFile {
+    /// The next non-blank lines (with their line numbers), about `budget` bytes of them and at
+    /// most 4096; empty at the end of the input.
+    fn read_lines(&mut self, path: &Path, budget: usize) -> Result<Vec<(u64, Vec<u8>)>> {
+        let mut lines: Vec<(u64, Vec<u8>)> = Vec::new();
+        if let Some(first) = self.pending.take() {
+            lines.push((1, first));
+        }
+        let mut bytes = 0;
+        while !self.done && bytes < budget && lines.len() < 4096 {
+            let mut line = Vec::new();
+            let more = self
+                .lexer
+                .read_line(&mut line)
+                .map_err(|e| scan_error(path, None, e))?;
+            let number = self.line;
+            self.line += 1;
+            if !more {
+                self.done = true;
+            }
+            if !line.iter().all(|c| c.is_ascii_whitespace()) {
+                bytes += line.len();
+                lines.push((number, line));
+            }
+        }
+        Ok(lines)
+    }
+
     fn summarize(
         &mut self,
         path: &Path,
@@ -633,27 +660,7 @@ impl SeqFile {
         let mut summary = Summary::default();
         let mut bounds: Bounds = None;
         loop {
-            let mut lines: Vec<(u64, Vec<u8>)> = Vec::new();
-            if let Some(first) = self.pending.take() {
-                lines.push((1, first));
-            }
-            let mut bytes = 0;
-            while !self.done && bytes < budget {
-                let mut line = Vec::new();
-                let more = self
-                    .lexer
-                    .read_line(&mut line)
-                    .map_err(|e| scan_error(path, None, e))?;
-                let number = self.line;
-                self.line += 1;
-                if !more {
-                    self.done = true;
-                }
-                if !line.iter().all(|c| c.is_ascii_whitespace()) {
-                    bytes += line.len();
-                    lines.push((number, line));
-                }
-            }
+            let lines = self.read_lines(path, budget)?;
             if lines.is_empty() {
                 break;
             }
@@ -740,33 +747,7 @@ impl SeqFile {
         ctx: ReadContext,
         budget: usize,
     ) -> Result<Option<Vec<Feature>>> {
-        let mut lines: Vec<(u64, Vec<u8>)> = Vec::new();
-        let mut bytes = 0;
-        if let Some(first) = self.pending.take() {
-            lines.push((1, first));
-        }
-        while !self.done && bytes < budget && lines.len() < 4096 {
-            let mut line = Vec::new();
-            let more = self
-                .lexer
-                .read_line(&mut line)
-                .map_err(|e| scan_error(path, None, e))?;
-            let number = self.line;
-            self.line += 1;
-            if line.iter().all(|c| c.is_ascii_whitespace()) {
-                if !more {
-                    self.done = true;
-                    break;
-                }
-                continue;
-            }
-            bytes += line.len();
-            lines.push((number, line));
-            if !more {
-                self.done = true;
-                break;
-            }
-        }
+        let lines = self.read_lines(path, budget)?;
         if lines.is_empty() {
             return Ok(None);
         }
