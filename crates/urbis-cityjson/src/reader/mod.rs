@@ -1,0 +1,383 @@
+//! Reading CityJSON (1.0, 1.1, 2.0) and CityJSONSeq as a stream of features.
+//!
+//! Whole files are read in two passes with bounded memory: a first pass over the bytes notes
+//! each CityObject's byte span and parent and parses the vertices; features (a top-level object
+//! and its descendants) are then read object by object from their spans and parsed in parallel.
+//! CityJSONSeq is read line by line. Standard input (`-`) works for both: a whole file on stdin
+//! is spooled to an unnamed temporary file during the first pass.
+
+use crate::de::ReadContext;
+use crate::error::{Error, Location, Result};
+use crate::scan::{Lexer, ScanError};
+use std::fs::File;
+use std::io::{BufReader, Read, Seek};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use urbis_model::{Appearance, Feature, Header, Summary, Transform};
+
+mod first_pass;
+mod seq;
+mod whole;
+
+use first_pass::FirstPass;
+use whole::group_features;
+
+/// Bytes of input parsed per batch: small enough that a batch's features stay a few MB.
+const BATCH_BYTES: usize = 512 << 10;
+
+/// Which encoding the input turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// One CityJSON object.
+    CityJson,
+    /// CityJSONSeq: a CityJSON header line, then one CityJSONFeature per line.
+    CityJsonSeq,
+}
+
+/// A feature's objects as bytes: (object number, its bytes).
+type RawFeature<'a> = (u32, Vec<(u32, &'a [u8])>);
+
+/// One CityObject's place in a whole file (first pass).
+struct Span {
+    id: String,
+    start: u64,
+    end: u64,
+    parent: Option<String>,
+}
+
+struct WholeFile {
+    source: File,
+    spans: Vec<Span>,
+    /// Object numbers per feature, root first.
+    features: Vec<Vec<u32>>,
+    next: usize,
+    vertices: Vec<[i64; 3]>,
+    appearance: Option<Appearance>,
+}
+
+struct SeqFile {
+    lexer: Lexer<Box<dyn Read + Send>>,
+    line: u64,
+    done: bool,
+    /// A first line that is itself a feature (a CityJSONSeq without its header line).
+    pending: Option<Vec<u8>>,
+}
+
+enum Mode {
+    Whole(WholeFile),
+    Seq(SeqFile),
+}
+
+/// A streaming reader of CityJSON and CityJSONSeq.
+///
+/// ```no_run
+/// let mut reader = urbis_cityjson::Reader::open("city.city.json".as_ref())?;
+/// println!("{:?}", reader.header().crs());
+/// while let Some(batch) = reader.next_batch()? {
+///     for feature in batch {
+///         println!("{} has {} objects", feature.id, feature.objects.len());
+///     }
+/// }
+/// # Ok::<(), urbis_cityjson::Error>(())
+/// ```
+pub struct Reader {
+    path: PathBuf,
+    header: Header,
+    ctx: ReadContext,
+    mode: Mode,
+    batch_bytes: usize,
+    warnings: Vec<String>,
+}
+
+fn syntax(path: &Path, offset: u64, source: Option<&File>, message: String) -> Error {
+    Error::Syntax {
+        path: path.to_path_buf(),
+        location: locate(source, offset),
+        message,
+    }
+}
+
+/// serde_json's message without its own "at line L column C" (the caller says where).
+fn serde_message(e: &serde_json::Error) -> String {
+    e.to_string()
+        .split(" at line ")
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A syntax error on line `line` of a CityJSONSeq.
+fn line_error(path: &Path, line: u64, e: &serde_json::Error) -> Error {
+    Error::Syntax {
+        path: path.to_path_buf(),
+        location: Location {
+            line: Some(line),
+            column: Some(e.column() as u64),
+            object: None,
+        },
+        message: serde_message(e),
+    }
+}
+
+/// Line and column of a byte offset, by counting newlines in the file (error paths only).
+fn locate(source: Option<&File>, offset: u64) -> Location {
+    let mut loc = Location {
+        line: None,
+        column: Some(offset + 1),
+        object: None,
+    };
+    let Some(file) = source else { return loc };
+    let Ok(mut file) = file.try_clone() else {
+        return loc;
+    };
+    if file.rewind().is_err() {
+        return loc;
+    }
+    let mut reader = BufReader::new(file).take(offset);
+    let (mut line, mut col) = (1u64, 1u64);
+    let mut buf = [0u8; 65536];
+    while let Ok(n) = reader.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        for &c in &buf[..n] {
+            if c == b'\n' {
+                line += 1;
+                col = 1;
+            } else {
+                col += 1;
+            }
+        }
+    }
+    loc.line = Some(line);
+    loc.column = Some(col);
+    loc
+}
+
+fn scan_error(path: &Path, source: Option<&File>, e: ScanError) -> Error {
+    match e.io {
+        Some(io) => Error::io(path, io),
+        None => syntax(path, e.offset, source, e.message),
+    }
+}
+
+impl Reader {
+    /// Opens a file, or standard input when `path` is `-`.
+    pub fn open(path: &Path) -> Result<Reader> {
+        let is_stdin = path.as_os_str() == "-";
+        let display = if is_stdin {
+            PathBuf::from("<stdin>")
+        } else {
+            path.to_path_buf()
+        };
+        let (input, source): (Box<dyn Read + Send>, Option<File>) = if is_stdin {
+            (Box::new(std::io::stdin()), None)
+        } else {
+            let file = File::open(path).map_err(|e| Error::io(path, e))?;
+            let clone = file.try_clone().map_err(|e| Error::io(path, e))?;
+            (Box::new(file), Some(clone))
+        };
+        let mut lexer = Lexer::new(input);
+        let mut spool = None;
+        if is_stdin {
+            let file = tempfile::tempfile().map_err(|e| Error::io(&display, e))?;
+            let writer = std::io::BufWriter::with_capacity(
+                1 << 20,
+                file.try_clone().map_err(|e| Error::io(&display, e))?,
+            );
+            lexer
+                .set_tee(Box::new(writer))
+                .map_err(|e| scan_error(&display, None, e))?;
+            spool = Some(file);
+        }
+        let first =
+            FirstPass::run(&mut lexer).map_err(|e| scan_error(&display, source.as_ref(), e))?;
+        let rest = lexer
+            .peek()
+            .map_err(|e| scan_error(&display, source.as_ref(), e))?;
+        lexer
+            .take_tee()
+            .map_err(|e| scan_error(&display, source.as_ref(), e))?;
+        if first.kind.as_deref() == Some("CityJSONFeature") {
+            // Features without the CityJSON header line: read them as they are.
+            let (start, end) = first.value_span;
+            let mut bytes = vec![0u8; (end - start) as usize];
+            let src = source.as_ref().or(spool.as_ref());
+            if let Some(f) = src {
+                f.read_exact_at(&mut bytes, start)
+                    .map_err(|e| Error::io(&display, e))?;
+            }
+            let header = Header {
+                source_version: "2.0".into(),
+                ..Default::default()
+            };
+            let warnings = vec![format!(
+                "{}: no CityJSON header line before the first CityJSONFeature: no transform or CRS is known, coordinates are taken as they are (scale 1, translate 0)",
+                display.display()
+            )];
+            let done = rest.is_none();
+            return Ok(Reader {
+                path: display,
+                header,
+                ctx: ReadContext { legacy: false },
+                mode: Mode::Seq(SeqFile {
+                    line: 1 + lexer.newlines + first.header_newlines,
+                    lexer,
+                    done,
+                    pending: Some(bytes),
+                }),
+                batch_bytes: BATCH_BYTES,
+                warnings,
+            });
+        }
+        let (header, ctx, appearance, vertices) = first.header(&display, rest.is_some())?;
+        let mode = match rest {
+            None => {
+                let source = match (source, spool) {
+                    (Some(f), _) | (None, Some(f)) => f,
+                    (None, None) => {
+                        return Err(Error::io(&display, std::io::Error::other("no source")))
+                    }
+                };
+                let features = group_features(&first.spans);
+                Mode::Whole(WholeFile {
+                    source,
+                    spans: first.spans,
+                    features,
+                    next: 0,
+                    vertices,
+                    appearance,
+                })
+            }
+            Some(b'{') => {
+                if !first.spans.is_empty() {
+                    return Err(Error::Invalid {
+                        path: display,
+                        location: Location {
+                            line: Some(1),
+                            ..Default::default()
+                        },
+                        message: "the first line of a CityJSONSeq must have an empty CityObjects"
+                            .into(),
+                    });
+                }
+                Mode::Seq(SeqFile {
+                    line: 1 + lexer.newlines + first.header_newlines,
+                    lexer,
+                    done: false,
+                    pending: None,
+                })
+            }
+            Some(c) => {
+                return Err(syntax(
+                    &display,
+                    lexer.offset(),
+                    source.as_ref(),
+                    format!(
+                        "unexpected '{}' after the end of the CityJSON object",
+                        c as char
+                    ),
+                ))
+            }
+        };
+        Ok(Reader {
+            path: display,
+            header,
+            ctx,
+            mode,
+            batch_bytes: BATCH_BYTES,
+            warnings: Vec::new(),
+        })
+    }
+
+    /// Things worth telling the user that did not stop the reading.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The city-model-wide members.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The file name used in messages (`<stdin>` for standard input).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether the input is CityJSON or CityJSONSeq.
+    pub fn encoding(&self) -> Encoding {
+        match self.mode {
+            Mode::Whole(_) => Encoding::CityJson,
+            Mode::Seq(_) => Encoding::CityJsonSeq,
+        }
+    }
+
+    /// Number of features, when known in advance (whole files).
+    pub fn feature_count(&self) -> Option<usize> {
+        match &self.mode {
+            Mode::Whole(w) => Some(w.features.len()),
+            Mode::Seq(_) => None,
+        }
+    }
+
+    /// Number of vertices of a whole file (its `vertices` array), when known.
+    pub fn vertex_count(&self) -> Option<usize> {
+        match &self.mode {
+            Mode::Whole(w) => Some(w.vertices.len()),
+            Mode::Seq(_) => None,
+        }
+    }
+
+    /// The next few features in input order (parsed in parallel), or `None` at the end.
+    pub fn next_batch(&mut self) -> Result<Option<Vec<Feature>>> {
+        let path = self.path.clone();
+        let ctx = self.ctx;
+        let budget = self.batch_bytes;
+        match &mut self.mode {
+            Mode::Whole(w) => w.next_batch(&path, ctx, budget),
+            Mode::Seq(s) => s.next_batch(&path, ctx, budget),
+        }
+    }
+
+    /// Counts what `urbis info` reports without building the features: types, attribute
+    /// names, LoDs, geometry and semantic types, vertices and their extent. Structure is checked
+    /// as far as counting needs (types, vertex indices in range, feature ids), not fully.
+    pub fn summarize(&mut self) -> Result<Summary> {
+        let path = self.path.clone();
+        let ctx = self.ctx;
+        let t = self.header.transform;
+        let budget = self.batch_bytes;
+        match &mut self.mode {
+            Mode::Whole(w) => w.summarize(&path, ctx, &t),
+            Mode::Seq(s) => s.summarize(&path, ctx, &t, budget),
+        }
+    }
+
+    /// Reads every remaining feature into one vector (for small inputs and tests).
+    pub fn read_all(&mut self) -> Result<Vec<Feature>> {
+        let mut all = Vec::new();
+        while let Some(batch) = self.next_batch()? {
+            all.extend(batch);
+        }
+        Ok(all)
+    }
+}
+
+impl Iterator for Reader {
+    type Item = Result<Vec<Feature>>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_batch().transpose()
+    }
+}
+
+/// The real-coordinate extent of quantised bounds.
+fn extent_of(lo: [i64; 3], hi: [i64; 3], t: &Transform) -> [f64; 6] {
+    let (a, b) = (t.apply(lo), t.apply(hi));
+    [a[0], a[1], a[2], b[0], b[1], b[2]]
+}
+
+fn merge_summaries(mut a: Summary, b: Summary) -> Summary {
+    a.merge(b);
+    a
+}
