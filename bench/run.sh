@@ -55,6 +55,8 @@ for size in $SIZES; do
   measure "$size urbis_convert" "$URBIS" convert "$f" "$OUT/u.city.jsonl"
   measure "$size urbis_subset" "$URBIS" subset "$f" "$OUT/u-sub.city.json" --bbox $bbox
   measure "$size urbis_upgrade" "$URBIS" upgrade "$f" "$OUT/u-up.city.json"
+  measure "$size urbis_validate" "$URBIS" validate "$f" --json
+  measure "$size urbis_seq_validate" "$URBIS" validate "$OUT/u.city.jsonl" --json
   measure "$size urbis_seq_info" "$URBIS" info "$OUT/u.city.jsonl" --json
   measure "$size urbis_seq_to_seq" "$URBIS" convert "$OUT/u.city.jsonl" "$OUT/u2.city.jsonl"
   if [ -n "${CJIO:-}" ]; then

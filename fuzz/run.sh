@@ -5,6 +5,7 @@
 #
 #   fuzz/run.sh cityjson_reader 300      # target, seconds
 #   fuzz/run.sh cityjsonseq_reader 300
+#   fuzz/run.sh validator 300            # OFF/OBJ/POLY/CityJSON through urbis-validate
 #
 # Seeds come from ../shared/data; the corpus and any crash-* reproducer stay under fuzz/.
 set -euo pipefail
@@ -20,7 +21,14 @@ RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
 corpus=corpus/$target
 mkdir -p "$corpus"
 if [ -z "$(ls -A "$corpus")" ]; then
-  if [ "$target" = cityjsonseq_reader ]; then
+  if [ "$target" = validator ]; then
+    # The first byte picks the format: 0 OFF, 1 OBJ, 2 POLY, 3 CityJSON.
+    n=0
+    for f in "$data"/val3dity-suite/data/test_*/*.{off,obj,poly} "$data"/cityjson/tiny/*.json; do
+      case $f in *.off) k=0 ;; *.obj) k=1 ;; *.poly) k=2 ;; *) k=3 ;; esac
+      { printf "\\$(printf '%03o' $k)"; cat "$f"; } > "$corpus/seed$n"; n=$((n + 1))
+    done
+  elif [ "$target" = cityjsonseq_reader ]; then
     for f in "$data"/cityjsonseq/*.jsonl; do tail -n +2 "$f" | head -3 > "$corpus/$(basename "$f")"; done
   else
     cp "$data"/cityjson/tiny/*.json "$corpus"/

@@ -38,6 +38,7 @@ enum Command {
     Merge(cmd::merge::Args),
     Reproject(cmd::reproject::Args),
     Generate(cmd::generate::Args),
+    Validate(cmd::validate::Args),
 }
 
 fn main() -> ExitCode {
@@ -58,6 +59,7 @@ fn main() -> ExitCode {
         Command::Merge(a) => cmd::merge::run(a),
         Command::Reproject(a) => cmd::reproject::run(a),
         Command::Generate(a) => cmd::generate::run(a),
+        Command::Validate(a) => cmd::validate::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -495,6 +495,7 @@ fn help_is_there_for_every_command() {
         "merge",
         "reproject",
         "generate",
+        "validate",
     ] {
         let out = urbis(&[cmd, "--help"]);
         assert_eq!(out.status.code(), Some(0));
@@ -504,4 +505,55 @@ fn help_is_there_for_every_command() {
         );
     }
     assert_eq!(urbis(&["no-such-command"]).status.code(), Some(2));
+}
+
+#[test]
+fn validate_exit_codes_and_json_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The generated city is valid: closed, outward solids and planar faces.
+    let city = tmp.path().join("city.city.json");
+    let out = urbis(&["generate", s(&city), "--buildings", "40", "--seed", "3"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = urbis(&["validate", s(&city), "--json"]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["valid"], true);
+    assert!(report["summary"]["objects"].as_u64().unwrap() >= 40);
+    assert_eq!(report["options"]["snap_tol"], 0.001);
+
+    // A cube with a non-planar face: exit 1, code 203 on the object.
+    let cube = tmp.path().join("cube.off");
+    std::fs::write(
+        &cube,
+        "OFF\n8 6 0\n0 0 0\n1 0 0\n1 1 0\n0 1 0\n0 0 1\n1 0 1\n1 1 1.5\n0 1 1\n\
+         4 0 3 2 1\n4 4 5 6 7\n4 0 1 5 4\n4 1 2 6 5\n4 2 3 7 6\n4 3 0 4 7\n",
+    )
+    .unwrap();
+    let out = urbis(&["validate", s(&cube), "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["valid"], false);
+    let errors = report["features"][0]["errors"].as_array().unwrap();
+    assert!(errors.iter().all(|e| e["code"] == 203), "{errors:?}");
+    // Only the top is bent: the sides stay in their planes x = 1 and y = 1.
+    assert_eq!(report["summary"]["errors"]["203"], 1);
+    // With a looser planarity tolerance it is valid.
+    let out = urbis(&[
+        "validate",
+        s(&cube),
+        "--planarity-d2p",
+        "0.5",
+        "--planarity-n",
+        "45",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // Unreadable input: exit 2.
+    let out = urbis(&["validate", s(&tmp.path().join("missing.city.json"))]);
+    assert_eq!(out.status.code(), Some(2));
 }

@@ -11,7 +11,7 @@ use std::path::Path;
 use urbis_model::{Appearance, Header, Transform};
 
 pub(super) struct FirstPass {
-    members: Vec<(String, Vec<u8>)>,
+    pub(super) members: Vec<(String, Vec<u8>)>,
     pub(super) kind: Option<String>,
     version: Option<String>,
     pub(super) spans: Vec<Span>,
@@ -265,7 +265,7 @@ impl FirstPass {
                 ))
             }
             (None, floats) if legacy => {
-                // CityJSON 1.0 without transform: quantise to millimetres, as upgrades do.
+                // CityJSON 1.0 without transform: quantise.
                 let floats: Vec<[f64; 3]> = match floats {
                     Some(f) => f.clone(),
                     None => self
@@ -283,8 +283,24 @@ impl FirstPass {
                 if floats.is_empty() {
                     min = [0.0; 3];
                 }
+                // Millimetres, as upgrades do, unless the coordinates are finer (e.g. test
+                // geometry with sub-millimetre offsets): then the coarsest scale down to
+                // 1e-9 that keeps every coordinate.
+                let keeps = |scale: f64| {
+                    floats.iter().all(|p| {
+                        (0..3).all(|a| {
+                            let q = ((p[a] - min[a]) / scale).round();
+                            q.abs() < 9.0e15
+                                && (q * scale + min[a] - p[a]).abs() <= 1e-9 * p[a].abs().max(1.0)
+                        })
+                    })
+                };
+                let scale = [1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9]
+                    .into_iter()
+                    .find(|&s| keeps(s))
+                    .unwrap_or(1e-3);
                 let t = Transform {
-                    scale: [0.001; 3],
+                    scale: [scale; 3],
                     translate: min,
                 };
                 header.transform = t;
@@ -297,8 +313,8 @@ impl FirstPass {
                     .collect::<Result<Vec<_>>>()?
             }
             (None, None) if is_seq || self.int_vertices.is_empty() => {
-                // Nothing to transform here; a CityJSONSeq's features are then read with
-                // the identity transform.
+                // No vertices, nothing to transform. A CityJSONSeq header without a
+                // transform is only wrong once a feature has vertices (checked there).
                 Vec::new()
             }
             (None, _) => {

@@ -58,6 +58,8 @@ struct WholeFile {
 struct SeqFile {
     lexer: Lexer<Box<dyn Read + Send>>,
     line: u64,
+    /// The header line had no transform: features must then have no vertices.
+    transform_missing: bool,
     done: bool,
     /// A first line that is itself a feature (a CityJSONSeq without its header line).
     pending: Option<Vec<u8>>,
@@ -225,11 +227,13 @@ impl Reader {
                     lexer,
                     done,
                     pending: Some(bytes),
+                    transform_missing: false,
                 }),
                 batch_bytes: BATCH_BYTES,
                 warnings,
             });
         }
+        let transform_missing = !first.members.iter().any(|(k, _)| k == "transform");
         let (header, ctx, appearance, vertices) = first.header(&display, rest.is_some())?;
         let mode = match rest {
             None => {
@@ -266,6 +270,7 @@ impl Reader {
                     lexer,
                     done: false,
                     pending: None,
+                    transform_missing,
                 })
             }
             Some(c) => {

@@ -112,7 +112,21 @@ impl SeqFile {
         }
         let features: Vec<Result<Feature>> = lines
             .par_iter()
-            .map(|(number, line)| parse_feature_line(path, *number, line, ctx))
+            .map(|(number, line)| {
+                let feature = parse_feature_line(path, *number, line, ctx)?;
+                if self.transform_missing && !feature.vertices.is_empty() && !ctx.legacy {
+                    return Err(Error::Invalid {
+                        path: path.to_path_buf(),
+                        location: Location {
+                            line: Some(*number),
+                            column: None,
+                            object: Some(feature.id.clone()),
+                        },
+                        message: "the feature has vertices but the CityJSONSeq header has no \"transform\"".into(),
+                    });
+                }
+                Ok(feature)
+            })
             .collect();
         features.into_iter().collect::<Result<Vec<_>>>().map(Some)
     }

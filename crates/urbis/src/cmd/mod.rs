@@ -7,3 +7,4 @@ pub mod lod;
 pub mod merge;
 pub mod reproject;
 pub mod subset;
+pub mod validate;

@@ -1,0 +1,304 @@
+//! Validating a whole file (CityJSON, CityJSONSeq, OBJ/OFF/POLY) into a report: per-object
+//! errors with their location, and counts per code. CityJSON is read feature batch by feature
+//! batch and validated in parallel, so memory stays bounded.
+
+use crate::codes::{Code, Issue};
+use crate::feature::{validate_feature, GeometryIssue, ObjectReport};
+use crate::mesh::{is_mesh, read_mesh};
+use crate::options::Options;
+use crate::primitive::{validate_primitive, Faces, Primitive};
+use rayon::prelude::*;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// How OBJ/OFF/POLY polygons are to be assembled (CityJSON says it itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MeshPrimitive {
+    /// Each object is a Solid (the default, as in val3dity).
+    #[default]
+    Solid,
+    /// Each object is a CompositeSurface.
+    CompositeSurface,
+    /// Each object is a MultiSurface.
+    MultiSurface,
+}
+
+/// The validation of a file.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// The input.
+    pub input: PathBuf,
+    /// The tolerances used.
+    pub options: Options,
+    /// Per-object results (every object, valid ones with no issues).
+    pub objects: Vec<ObjectReport>,
+    /// A problem with the file as a whole (901 when it cannot be read, with the reason).
+    pub file_issue: Option<Issue>,
+    /// Warnings that did not stop the validation.
+    pub warnings: Vec<String>,
+}
+
+impl Report {
+    /// Whether nothing was found wrong.
+    pub fn is_valid(&self) -> bool {
+        self.file_issue.is_none() && self.objects.iter().all(|o| o.issues.is_empty())
+    }
+
+    /// The distinct codes found, sorted.
+    pub fn codes(&self) -> Vec<u16> {
+        let mut codes: Vec<u16> = self
+            .objects
+            .iter()
+            .flat_map(|o| o.issues.iter().map(|i| i.issue.code.0))
+            .chain(self.file_issue.iter().map(|i| i.code.0))
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    }
+
+    /// How many times each code was found.
+    pub fn counts(&self) -> BTreeMap<u16, usize> {
+        let mut counts = BTreeMap::new();
+        for i in self.objects.iter().flat_map(|o| o.issues.iter()) {
+            *counts.entry(i.issue.code.0).or_insert(0) += 1;
+        }
+        if let Some(i) = &self.file_issue {
+            *counts.entry(i.code.0).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    /// (valid, invalid) object counts per CityObject type.
+    pub fn by_type(&self) -> BTreeMap<&str, (usize, usize)> {
+        let mut by_type: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        for o in &self.objects {
+            let e = by_type.entry(o.kind.as_str()).or_default();
+            if o.issues.is_empty() {
+                e.0 += 1;
+            } else {
+                e.1 += 1;
+            }
+        }
+        by_type
+    }
+
+    /// The report as JSON: `valid`, `input`, `options`, `features` (objects with errors),
+    /// `summary`.
+    pub fn to_json(&self) -> Value {
+        let issue_json = |i: &GeometryIssue| {
+            let mut m = Map::new();
+            m.insert("code".into(), json!(i.issue.code.0));
+            m.insert("description".into(), json!(i.issue.code.name()));
+            if let Some(l) = &i.lod {
+                m.insert("lod".into(), json!(l));
+            }
+            if let Some(g) = i.geometry {
+                m.insert("geometry".into(), json!(g));
+            }
+            if let Some(s) = i.issue.solid {
+                m.insert("solid".into(), json!(s));
+            }
+            if let Some(s) = i.issue.shell {
+                m.insert("shell".into(), json!(s));
+            }
+            if let Some(f) = i.issue.face {
+                m.insert("face".into(), json!(f));
+            }
+            m.insert("info".into(), json!(i.issue.info));
+            Value::Object(m)
+        };
+        let features: Vec<Value> = self
+            .objects
+            .iter()
+            .filter(|o| !o.issues.is_empty())
+            .map(|o| {
+                json!({
+                    "id": o.id,
+                    "type": o.kind,
+                    "errors": o.issues.iter().map(issue_json).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let errors: Map<String, Value> = self
+            .counts()
+            .into_iter()
+            .map(|(c, n)| (c.to_string(), json!(n)))
+            .collect();
+        let by_type = self.by_type();
+        json!({
+            "valid": self.is_valid(),
+            "input": self.input.display().to_string(),
+            "options": self.options,
+            "file_error": self.file_issue.as_ref().map(|i| json!({
+                "code": i.code.0, "description": i.code.name(), "info": i.info,
+            })),
+            "features": features,
+            "summary": {
+                "objects": self.objects.len(),
+                "valid_objects": self.objects.iter().filter(|o| o.issues.is_empty()).count(),
+                "types": by_type.iter().map(|(t, (v, i))| (t.to_string(), json!({"valid": v, "invalid": i}))).collect::<Map<String, Value>>(),
+                "errors": errors,
+                "warnings": self.warnings.len(),
+            },
+        })
+    }
+}
+
+/// Validates the file at `path`. `interior_shells` are extra POLY files that are the interior
+/// shells of a Solid read from a mesh file (val3dity's `--ishell`).
+pub fn validate_file(
+    path: &Path,
+    interior_shells: &[PathBuf],
+    mesh_primitive: MeshPrimitive,
+    opts: &Options,
+) -> Report {
+    let mut report = Report {
+        input: path.to_path_buf(),
+        options: *opts,
+        ..Default::default()
+    };
+    if is_mesh(path) {
+        validate_mesh(path, interior_shells, mesh_primitive, opts, &mut report);
+        return report;
+    }
+    let mut reader = match urbis_cityjson::Reader::open(path) {
+        Ok(r) => r,
+        Err(e) => {
+            report.file_issue = Some(Issue::new(Code::INVALID_INPUT_FILE, e.to_string()));
+            return report;
+        }
+    };
+    report.warnings.extend(reader.warnings().iter().cloned());
+    let header = reader.header().clone();
+    loop {
+        match reader.next_batch() {
+            Ok(Some(batch)) => {
+                let results: Vec<Vec<ObjectReport>> = batch
+                    .par_iter()
+                    .map(|f| {
+                        validate_feature(
+                            f,
+                            &header.transform,
+                            header.geometry_templates.as_ref(),
+                            opts,
+                        )
+                    })
+                    .collect();
+                report.objects.extend(results.into_iter().flatten());
+            }
+            Ok(None) => break,
+            Err(e) => {
+                report.file_issue = Some(Issue::new(Code::INVALID_INPUT_FILE, e.to_string()));
+                break;
+            }
+        }
+    }
+    if report.file_issue.is_none() && report.objects.is_empty() {
+        report
+            .warnings
+            .push(format!("{}: no CityObjects", path.display()));
+    }
+    report
+}
+
+fn validate_mesh(
+    path: &Path,
+    interior_shells: &[PathBuf],
+    kind: MeshPrimitive,
+    opts: &Options,
+    report: &mut Report,
+) {
+    let file = match read_mesh(path) {
+        Ok(f) => f,
+        Err(e) => {
+            report.file_issue = Some(Issue::new(Code::INVALID_INPUT_FILE, e.to_string()));
+            return;
+        }
+    };
+    // Interior shells come from other files: append their vertices to one pool.
+    let mut points = file.points.clone();
+    let mut inner: Vec<Faces> = Vec::new();
+    for p in interior_shells {
+        match read_mesh(p) {
+            Ok(f) => {
+                let base = points.len() as u32;
+                points.extend(f.points.iter().copied());
+                for (_, faces) in f.objects {
+                    inner.push(
+                        faces
+                            .into_iter()
+                            .map(|face| {
+                                face.into_iter()
+                                    .map(|r| r.into_iter().map(|i| i + base).collect())
+                                    .collect()
+                            })
+                            .collect(),
+                    );
+                }
+            }
+            Err(e) => {
+                report.file_issue = Some(Issue::new(Code::INVALID_INPUT_FILE, e.to_string()));
+                return;
+            }
+        }
+    }
+    let origin = points.first().copied().unwrap_or([0.0; 3]);
+    let local: Vec<[f64; 3]> = points
+        .iter()
+        .map(|p| [p[0] - origin[0], p[1] - origin[1], p[2] - origin[2]])
+        .collect();
+    if file.objects.is_empty() || file.objects.iter().all(|(_, f)| f.is_empty()) {
+        report.file_issue = Some(Issue::new(Code::EMPTY_PRIMITIVE, "no polygons in the file"));
+        return;
+    }
+    let stem = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for (k, (name, faces)) in file.objects.iter().enumerate() {
+        let primitive = match kind {
+            MeshPrimitive::Solid => {
+                let mut shells = vec![faces.clone()];
+                if k == 0 {
+                    shells.extend(inner.iter().cloned());
+                }
+                Primitive::Solid(shells)
+            }
+            MeshPrimitive::CompositeSurface => Primitive::CompositeSurface(faces.clone()),
+            MeshPrimitive::MultiSurface => Primitive::MultiSurface(faces.clone()),
+        };
+        let checked = validate_primitive(&local, &primitive, opts);
+        let kind_name = match kind {
+            MeshPrimitive::Solid => "Solid",
+            MeshPrimitive::CompositeSurface => "CompositeSurface",
+            MeshPrimitive::MultiSurface => "MultiSurface",
+        };
+        report.objects.push(ObjectReport {
+            id: if name.is_empty() {
+                format!("{stem}#{k}")
+            } else {
+                name.clone()
+            },
+            kind: kind_name.to_string(),
+            issues: checked
+                .issues
+                .into_iter()
+                .map(|issue| GeometryIssue {
+                    issue,
+                    geometry: Some(0),
+                    lod: None,
+                })
+                .collect(),
+            primitives: 1,
+        });
+    }
+    if file.unused_vertices > 0 {
+        report.warnings.push(format!(
+            "{}: {} vertices are not used by any polygon (309)",
+            path.display(),
+            file.unused_vertices
+        ));
+    }
+}
