@@ -5,6 +5,7 @@
 #   bench/run.sh            # 43 MB and 500 MB files (the 500 MB cjio runs take minutes)
 #   SIZES=small bench/run.sh
 #   SKIP_CJIO=1 bench/run.sh
+#   SKIP_CJVAL=1 bench/run.sh   # cjval (cargo install cjval) is the baseline of `validate`
 #
 # Prints a Markdown table (also written to target/bench/results.md): wall time (s) and peak
 # RSS (MB) per tool and operation, and the ratios urbis/baseline.
@@ -27,11 +28,18 @@ if [ -z "${SKIP_CJIO:-}" ]; then
   fi
   CJIO="$OUT/venv/bin/cjio"
 fi
+if [ -z "${SKIP_CJVAL:-}" ]; then
+  [ -x "$OUT/cjval/bin/cjval" ] || cargo install -q cjval --features build-binary --root "$OUT/cjval"
+  CJVAL="$OUT/cjval/bin/cjval"
+fi
 
 # measure NAME CMD...: appends "NAME seconds peakMB" to $OUT/raw.txt
 measure() {
   local name=$1; shift
-  if ! /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" >/dev/null 2>"$OUT/last.err"; then
+  local rc=0
+  /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" >/dev/null 2>"$OUT/last.err" || rc=$?
+  # Exit code 1 is a validation verdict ("errors found"), not a failure.
+  if [ "$rc" -gt 1 ]; then
     echo "FAILED: $name: $(tail -3 "$OUT/last.err")" >&2
   fi
   local t secs kb
@@ -55,10 +63,14 @@ for size in $SIZES; do
   measure "$size urbis_convert" "$URBIS" convert "$f" "$OUT/u.city.jsonl"
   measure "$size urbis_subset" "$URBIS" subset "$f" "$OUT/u-sub.city.json" --bbox $bbox
   measure "$size urbis_upgrade" "$URBIS" upgrade "$f" "$OUT/u-up.city.json"
+  measure "$size urbis_schema" "$URBIS" validate "$f" --schema-only --json
   measure "$size urbis_validate" "$URBIS" validate "$f" --json
   measure "$size urbis_seq_validate" "$URBIS" validate "$OUT/u.city.jsonl" --json
   measure "$size urbis_seq_info" "$URBIS" info "$OUT/u.city.jsonl" --json
   measure "$size urbis_seq_to_seq" "$URBIS" convert "$OUT/u.city.jsonl" "$OUT/u2.city.jsonl"
+  if [ -n "${CJVAL:-}" ]; then
+    measure "$size cjval_schema" "$CJVAL" -s "$f"
+  fi
   if [ -n "${CJIO:-}" ]; then
     measure "$size cjio_info" "$CJIO" "$f" info
     measure "$size cjio_convert" "$CJIO" "$f" export jsonl "$OUT/c.city.jsonl"
@@ -86,5 +98,11 @@ for size, r in rows.items():
     for op in ["seq_info", "seq_to_seq"]:
         us, umb = r.get("urbis_" + op, (float("nan"), 0))
         print(f"| {size} ({fmb:.0f} MB) | {op} (CityJSONSeq in) | {us:.2f} | {umb} | | | | | |")
+    us, umb = r.get("urbis_schema", (float("nan"), 0))
+    cs, cmb = r.get("cjval_schema", (float("nan"), 0))
+    print(f"| {size} ({fmb:.0f} MB) | validate --schema-only vs cjval | {us:.2f} | {umb} | {cs:.2f} | {cmb} | {cs/us:.1f}x (RSS 1/{cmb/max(umb,1):.0f}) | | |")
+    for op in ["validate", "seq_validate"]:
+        us, umb = r.get("urbis_" + op, (float("nan"), 0))
+        print(f"| {size} ({fmb:.0f} MB) | {op} (schema + geometry) | {us:.2f} | {umb} | | | | | |")
     print(f"| {size} ({fmb:.0f} MB) | serde_json::Value parse | | | | | | {vs:.2f} ({r.get('value_parse',(0,0))[1]} MB) | |")
 PY

@@ -266,7 +266,7 @@ impl SchemaOracle {
         let mut schemas = Vec::new();
         for entry in std::fs::read_dir(&dir).expect("schema folder").flatten() {
             let name = entry.file_name().to_string_lossy().to_string();
-            if !name.ends_with(".schema.json") {
+            if !name.ends_with(".schema.json") || (name.contains(".min.") && version_dir != "10") {
                 continue;
             }
             let value: Value =
@@ -298,7 +298,9 @@ impl SchemaOracle {
             )
         };
         SchemaOracle {
-            document: load("cityjson.schema.json").expect("cityjson.schema.json"),
+            document: load("cityjson.schema.json")
+                .or_else(|| load("cityjson.min.schema.json"))
+                .expect("cityjson.schema.json"),
             feature: load("cityjsonfeature.schema.json"),
         }
     }

@@ -24,6 +24,7 @@ pub mod options;
 pub mod polygon;
 pub mod primitive;
 pub mod report;
+pub mod schema;
 pub mod shell;
 pub mod snap;
 
@@ -31,4 +32,4 @@ pub use codes::{Code, Issue};
 pub use feature::{validate_feature, GeometryIssue, ObjectReport};
 pub use options::Options;
 pub use primitive::{validate_primitive, Checked, Face, Faces, Primitive};
-pub use report::{validate_file, MeshPrimitive, Report};
+pub use report::{validate_file, validate_file_with, Checks, MeshPrimitive, Report};

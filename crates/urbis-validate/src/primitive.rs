@@ -43,7 +43,6 @@ pub struct Checked {
 /// Validates `primitive` over `points` (coordinates near the origin are best: subtract a
 /// nearby point from large real-world coordinates first).
 pub fn validate_primitive(points: &[Vec3], primitive: &Primitive, opts: &Options) -> Checked {
-    let snapped = snap(points, opts.snap_tol);
     let mut out = Checked::default();
     let bad_index = |faces: &Faces| {
         faces
@@ -82,6 +81,7 @@ pub fn validate_primitive(points: &[Vec3], primitive: &Primitive, opts: &Options
         ));
         return out;
     }
+    let snapped = snap_used(points, primitive, opts.snap_tol);
     match primitive {
         Primitive::MultiSurface(faces) => {
             for (f, face) in faces.iter().enumerate() {
@@ -122,6 +122,35 @@ pub fn validate_primitive(points: &[Vec3], primitive: &Primitive, opts: &Options
         }
     }
     out
+}
+
+/// Snaps only the vertices the primitive uses (a feature's pool holds those of all its
+/// geometries); unused vertices map to `u32::MAX`.
+fn snap_used(points: &[Vec3], primitive: &Primitive, tol: f64) -> Snapped {
+    let faces: Vec<&Faces> = match primitive {
+        Primitive::MultiSurface(f) | Primitive::CompositeSurface(f) => vec![f],
+        Primitive::Solid(s) => s.iter().collect(),
+        Primitive::MultiSolid(s) | Primitive::CompositeSolid(s) => s.iter().flatten().collect(),
+    };
+    let mut used: Vec<u32> = faces
+        .into_iter()
+        .flatten()
+        .flatten()
+        .flatten()
+        .copied()
+        .collect();
+    used.sort_unstable();
+    used.dedup();
+    let subset: Vec<Vec3> = used.iter().map(|&i| points[i as usize]).collect();
+    let local = snap(&subset, tol);
+    let mut id = vec![u32::MAX; points.len()];
+    for (k, &i) in used.iter().enumerate() {
+        id[i as usize] = local.id[k];
+    }
+    Snapped {
+        points: local.points,
+        id,
+    }
 }
 
 fn snapped_rings(snapped: &Snapped, face: &Face) -> Face {

@@ -7,6 +7,7 @@ use crate::feature::{validate_feature, GeometryIssue, ObjectReport};
 use crate::mesh::{is_mesh, read_mesh};
 use crate::options::Options;
 use crate::primitive::{validate_primitive, Faces, Primitive};
+use crate::schema::{check_schema, SchemaIssue};
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -37,12 +38,37 @@ pub struct Report {
     pub file_issue: Option<Issue>,
     /// Warnings that did not stop the validation.
     pub warnings: Vec<String>,
+    /// Where the file breaks the CityJSON schema (empty when it does not, or not checked).
+    pub schema: Vec<SchemaIssue>,
 }
+
+/// Which checks to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checks {
+    /// The CityJSON schema rules (CityJSON inputs only).
+    pub schema: bool,
+    /// The geometric validation of every primitive.
+    pub geometry: bool,
+}
+
+impl Default for Checks {
+    fn default() -> Checks {
+        Checks {
+            schema: true,
+            geometry: true,
+        }
+    }
+}
+
+/// How many schema issues a report keeps at most.
+pub const MAX_SCHEMA_ISSUES: usize = 1000;
 
 impl Report {
     /// Whether nothing was found wrong.
     pub fn is_valid(&self) -> bool {
-        self.file_issue.is_none() && self.objects.iter().all(|o| o.issues.is_empty())
+        self.file_issue.is_none()
+            && self.schema.is_empty()
+            && self.objects.iter().all(|o| o.issues.is_empty())
     }
 
     /// The distinct codes found, sorted.
@@ -134,12 +160,16 @@ impl Report {
             "file_error": self.file_issue.as_ref().map(|i| json!({
                 "code": i.code.0, "description": i.code.name(), "info": i.info,
             })),
+            "schema": self.schema.iter().map(|i| json!({
+                "pointer": i.pointer, "line": i.line, "message": i.message,
+            })).collect::<Vec<_>>(),
             "features": features,
             "summary": {
                 "objects": self.objects.len(),
                 "valid_objects": self.objects.iter().filter(|o| o.issues.is_empty()).count(),
                 "types": by_type.iter().map(|(t, (v, i))| (t.to_string(), json!({"valid": v, "invalid": i}))).collect::<Map<String, Value>>(),
                 "errors": errors,
+                "schema_errors": self.schema.len(),
                 "warnings": self.warnings.len(),
             },
         })
@@ -154,20 +184,66 @@ pub fn validate_file(
     mesh_primitive: MeshPrimitive,
     opts: &Options,
 ) -> Report {
+    validate_file_with(
+        path,
+        interior_shells,
+        mesh_primitive,
+        opts,
+        Checks::default(),
+    )
+}
+
+/// [`validate_file`] with a choice of checks.
+pub fn validate_file_with(
+    path: &Path,
+    interior_shells: &[PathBuf],
+    mesh_primitive: MeshPrimitive,
+    opts: &Options,
+    checks: Checks,
+) -> Report {
     let mut report = Report {
         input: path.to_path_buf(),
         options: *opts,
         ..Default::default()
     };
     if is_mesh(path) {
-        validate_mesh(path, interior_shells, mesh_primitive, opts, &mut report);
+        if checks.geometry {
+            validate_mesh(path, interior_shells, mesh_primitive, opts, &mut report);
+        }
         return report;
     }
+    let schema_wanted = checks.schema && path != Path::new("-");
+    if checks.schema && !schema_wanted {
+        report
+            .warnings
+            .push("the schema is not checked on standard input".into());
+    }
+    // The schema pass is one thread reading the file; it runs beside the geometry.
+    std::thread::scope(|scope| {
+        let schema = schema_wanted.then(|| scope.spawn(|| check_schema(path, MAX_SCHEMA_ISSUES)));
+        if checks.geometry {
+            validate_geometry(path, opts, &mut report);
+        }
+        if let Some(handle) = schema {
+            report.schema = handle.join().unwrap_or_else(|_| {
+                vec![SchemaIssue {
+                    pointer: String::new(),
+                    line: None,
+                    message: "the schema check failed unexpectedly".into(),
+                }]
+            });
+        }
+    });
+    report
+}
+
+/// The geometric validation of a CityJSON/CityJSONSeq file, batch by batch.
+fn validate_geometry(path: &Path, opts: &Options, report: &mut Report) {
     let mut reader = match urbis_cityjson::Reader::open(path) {
         Ok(r) => r,
         Err(e) => {
             report.file_issue = Some(Issue::new(Code::INVALID_INPUT_FILE, e.to_string()));
-            return report;
+            return;
         }
     };
     report.warnings.extend(reader.warnings().iter().cloned());
@@ -200,7 +276,6 @@ pub fn validate_file(
             .warnings
             .push(format!("{}: no CityObjects", path.display()));
     }
-    report
 }
 
 fn validate_mesh(

@@ -553,6 +553,27 @@ fn validate_exit_codes_and_json_report() {
         String::from_utf8_lossy(&out.stdout)
     );
 
+    // A 2.0 file whose LoD is a number breaks the schema: exit 1, located by JSON pointer.
+    let bad = tmp.path().join("bad.city.json");
+    std::fs::write(
+        &bad,
+        r#"{"type":"CityJSON","version":"2.0","transform":{"scale":[1,1,1],"translate":[0,0,0]},
+        "CityObjects":{"b1":{"type":"Building","geometry":[{"type":"MultiSurface","lod":2,
+        "boundaries":[[[0,1,2]]]}]}},"vertices":[[0,0,0],[1,0,0],[0,1,0]]}"#,
+    )
+    .unwrap();
+    let out = urbis(&["validate", s(&bad), "--schema-only", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["schema"][0]["pointer"],
+        "/CityObjects/b1/geometry/0/lod"
+    );
+    assert_eq!(
+        report["summary"]["objects"], 0,
+        "--schema-only skips the geometry"
+    );
+
     // Unreadable input: exit 2.
     let out = urbis(&["validate", s(&tmp.path().join("missing.city.json"))]);
     assert_eq!(out.status.code(), Some(2));

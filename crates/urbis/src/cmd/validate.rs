@@ -2,9 +2,13 @@
 
 use anyhow::{bail, Result};
 use std::path::PathBuf;
-use urbis_validate::{validate_file, Code, MeshPrimitive, Options};
+use urbis_validate::{validate_file_with, Checks, Code, MeshPrimitive, Options};
 
-/// Validate the geometry of every CityObject (ISO 19107, with val3dity's error codes).
+/// Validate against the CityJSON schema and the geometry of every CityObject (ISO 19107,
+/// with val3dity's error codes).
+///
+/// The schema checks are native (streaming, one CityObject in memory at a time) and agree
+/// with the official CityJSON 1.0/1.1/2.0 schemas on the shared test files.
 ///
 /// Reads CityJSON 1.0/1.1/2.0, CityJSONSeq, and OBJ/OFF/POLY meshes. Every primitive is
 /// validated hierarchically like val3dity does: rings and polygons (101-104, 201-208), then
@@ -42,6 +46,13 @@ pub struct Args {
     /// An interior shell (POLY/OFF/OBJ) of the Solid read from a mesh input (repeatable).
     #[arg(long = "ishell")]
     pub interior_shells: Vec<PathBuf>,
+    /// Only the schema checks (CityJSON member types, required members, object and geometry
+    /// types, LoDs, boundary nesting, semantics/material/texture values, extensions).
+    #[arg(long, conflicts_with = "geometry_only")]
+    pub schema_only: bool,
+    /// Only the geometric validation.
+    #[arg(long)]
+    pub geometry_only: bool,
     /// List at most this many invalid objects in the text report.
     #[arg(long, default_value_t = 20)]
     pub max_listed: usize,
@@ -86,7 +97,11 @@ pub fn run(a: Args) -> Result<u8> {
         PrimitiveArg::CompositeSurface => MeshPrimitive::CompositeSurface,
         PrimitiveArg::MultiSurface => MeshPrimitive::MultiSurface,
     };
-    let report = validate_file(&a.input, &a.interior_shells, primitive, &opts);
+    let checks = Checks {
+        schema: !a.geometry_only,
+        geometry: !a.schema_only,
+    };
+    let report = validate_file_with(&a.input, &a.interior_shells, primitive, &opts, checks);
     for w in &report.warnings {
         eprintln!("urbis: warning: {w}");
     }
@@ -112,6 +127,15 @@ fn print_text(report: &urbis_validate::Report, max_listed: usize) {
     println!("input: {}", report.input.display());
     if let Some(i) = &report.file_issue {
         println!("file error {} {}: {}", i.code.0, i.code.name(), i.info);
+    }
+    if !report.schema.is_empty() {
+        println!("schema errors: {}", report.schema.len());
+        for i in report.schema.iter().take(max_listed) {
+            match i.line {
+                Some(l) => println!("  line {l} {}: {}", i.pointer, i.message),
+                None => println!("  {}: {}", i.pointer, i.message),
+            }
+        }
     }
     let invalid = report
         .objects
