@@ -7,7 +7,7 @@ use crate::feature::{validate_feature, GeometryIssue, ObjectReport};
 use crate::mesh::{is_mesh, read_mesh};
 use crate::options::Options;
 use crate::primitive::{validate_primitive, Faces, Primitive};
-use crate::schema::{check_schema, SchemaIssue};
+use crate::schema::{check_file, FileChecks, SchemaIssue};
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -40,6 +40,8 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// Where the file breaks the CityJSON schema (empty when it does not, or not checked).
     pub schema: Vec<SchemaIssue>,
+    /// Structural errors beyond the schema (parents/children links that do not match).
+    pub structure: Vec<SchemaIssue>,
 }
 
 /// Which checks to run.
@@ -68,6 +70,7 @@ impl Report {
     pub fn is_valid(&self) -> bool {
         self.file_issue.is_none()
             && self.schema.is_empty()
+            && self.structure.is_empty()
             && self.objects.iter().all(|o| o.issues.is_empty())
     }
 
@@ -163,6 +166,10 @@ impl Report {
             "schema": self.schema.iter().map(|i| json!({
                 "pointer": i.pointer, "line": i.line, "message": i.message,
             })).collect::<Vec<_>>(),
+            "structure": self.structure.iter().map(|i| json!({
+                "pointer": i.pointer, "message": i.message,
+            })).collect::<Vec<_>>(),
+            "warning_messages": self.warnings,
             "features": features,
             "summary": {
                 "objects": self.objects.len(),
@@ -220,18 +227,22 @@ pub fn validate_file_with(
     }
     // The schema pass is one thread reading the file; it runs beside the geometry.
     std::thread::scope(|scope| {
-        let schema = schema_wanted.then(|| scope.spawn(|| check_schema(path, MAX_SCHEMA_ISSUES)));
+        let schema = schema_wanted.then(|| scope.spawn(|| check_file(path, MAX_SCHEMA_ISSUES)));
         if checks.geometry {
             validate_geometry(path, opts, &mut report);
         }
         if let Some(handle) = schema {
-            report.schema = handle.join().unwrap_or_else(|_| {
-                vec![SchemaIssue {
+            let checks = handle.join().unwrap_or_else(|_| FileChecks {
+                schema: vec![SchemaIssue {
                     pointer: String::new(),
                     line: None,
                     message: "the schema check failed unexpectedly".into(),
-                }]
+                }],
+                ..Default::default()
             });
+            report.schema = checks.schema;
+            report.structure = checks.structure;
+            report.warnings.extend(checks.warnings);
         }
     });
     report

@@ -56,6 +56,10 @@ struct Sink {
     issues: Vec<SchemaIssue>,
     line: Option<u64>,
     limit: usize,
+    /// Per CityObject: (id, children, parents), for the consistency check.
+    links: Vec<(String, Vec<String>, Vec<String>)>,
+    /// Which vertices of a whole file the geometries use (a bit per vertex).
+    used: Vec<u64>,
 }
 
 impl Sink {
@@ -73,16 +77,37 @@ impl Sink {
 /// Checks the file at `path` (CityJSON or CityJSONSeq) against the CityJSON schema of its
 /// version; at most `limit` issues are returned. A file that is not JSON gives one issue.
 pub fn check_schema(path: &Path, limit: usize) -> Vec<SchemaIssue> {
+    check_file(path, limit).schema
+}
+
+/// What the schema and structure pass found.
+#[derive(Debug, Clone, Default)]
+pub struct FileChecks {
+    /// Breaches of the CityJSON schema.
+    pub schema: Vec<SchemaIssue>,
+    /// Structural errors beyond the schema: parents/children links that do not match.
+    pub structure: Vec<SchemaIssue>,
+    /// Structural warnings: unused vertices.
+    pub warnings: Vec<String>,
+}
+
+/// The schema checks plus the structure checks (parents/children consistency, unused
+/// vertices of whole files).
+pub fn check_file(path: &Path, limit: usize) -> FileChecks {
     let mut sink = Sink {
         issues: Vec::new(),
         line: None,
         limit,
+        links: Vec::new(),
+        used: Vec::new(),
     };
+    let mut out = FileChecks::default();
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) => {
             sink.push("", format!("cannot read the file: {e}"));
-            return sink.issues;
+            out.schema = sink.issues;
+            return out;
         }
     };
     let mut reader = BufReader::with_capacity(1 << 20, file);
@@ -91,7 +116,8 @@ pub fn check_schema(path: &Path, limit: usize) -> Vec<SchemaIssue> {
     let mut first = Vec::new();
     if let Err(e) = (&mut reader).take(8 << 20).read_until(b'\n', &mut first) {
         sink.push("", format!("cannot read the file: {e}"));
-        return sink.issues;
+        out.schema = sink.issues;
+        return out;
     }
     let is_seq =
         first.last() == Some(&b'\n') && serde_json::from_slice::<IgnoredAny>(&first).is_ok() && {
@@ -104,11 +130,64 @@ pub fn check_schema(path: &Path, limit: usize) -> Vec<SchemaIssue> {
         let chained = std::io::Cursor::new(first).chain(reader);
         let mut d = serde_json::Deserializer::from_reader(chained);
         let seed = RootSeed { sink: &mut sink };
-        if let Err(e) = seed.deserialize(&mut d).and_then(|_| d.end()) {
-            sink.push("", format!("line {} column {}: {e}", e.line(), e.column()));
+        match seed.deserialize(&mut d).and_then(|n| d.end().map(|_| n)) {
+            Ok(Some(count)) => {
+                let used: usize = sink.used.iter().map(|w| w.count_ones() as usize).sum();
+                if count > used {
+                    out.warnings.push(format!(
+                        "{} of {count} vertices are not used by any geometry",
+                        count - used
+                    ));
+                }
+            }
+            Ok(None) => {}
+            Err(e) => sink.push("", format!("line {} column {}: {e}", e.line(), e.column())),
         }
     }
-    sink.issues
+    out.structure = link_issues(&sink.links, limit);
+    out.schema = sink.issues;
+    out
+}
+
+/// Parents and children must name existing objects and name each other.
+fn link_issues(links: &[(String, Vec<String>, Vec<String>)], limit: usize) -> Vec<SchemaIssue> {
+    use std::collections::HashMap;
+    let index: HashMap<&str, usize> = links
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.0.as_str(), i))
+        .collect();
+    let mut issues = Vec::new();
+    let mut push = |id: &str, message: String| {
+        if issues.len() < limit {
+            issues.push(SchemaIssue {
+                pointer: format!("/CityObjects/{id}"),
+                line: None,
+                message,
+            });
+        }
+    };
+    for (id, children, parents) in links {
+        for c in children {
+            match index.get(c.as_str()) {
+                None => push(id, format!("child \"{c}\" does not exist")),
+                Some(&k) if !links[k].2.contains(id) => {
+                    push(id, format!("child \"{c}\" does not list it as a parent"))
+                }
+                _ => {}
+            }
+        }
+        for p in parents {
+            match index.get(p.as_str()) {
+                None => push(id, format!("parent \"{p}\" does not exist")),
+                Some(&k) if !links[k].1.contains(id) => {
+                    push(id, format!("parent \"{p}\" does not list it as a child"))
+                }
+                _ => {}
+            }
+        }
+    }
+    issues
 }
 
 fn check_seq(first: Vec<u8>, reader: impl BufRead, sink: &mut Sink) {
@@ -196,18 +275,18 @@ struct RootSeed<'a> {
 }
 
 impl<'de> DeserializeSeed<'de> for RootSeed<'_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+    type Value = Option<usize>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
         d.deserialize_map(self)
     }
 }
 
 impl<'de> Visitor<'de> for RootSeed<'_> {
-    type Value = ();
+    type Value = Option<usize>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a CityJSON object")
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<usize>, A::Error> {
         // Members before CityObjects/vertices are kept to know the version; CityJSON files
         // put "type" and "version" first in practice, and are re-checked at the end.
         let mut members = Map::new();
@@ -252,7 +331,7 @@ impl<'de> Visitor<'de> for RootSeed<'_> {
             if let Some(a) = members.get("appearance") {
                 check_appearance(a, self.sink);
             }
-            return Ok(());
+            return Ok(None);
         }
         let version = check_root_members(&members, self.sink);
         for (id, o) in &deferred_objects {
@@ -263,7 +342,7 @@ impl<'de> Visitor<'de> for RootSeed<'_> {
             members.insert("vertices".into(), Value::Array(Vec::new()));
         }
         check_members_present(&members, false, version, self.sink);
-        Ok(())
+        Ok(vertex_count)
     }
 }
 
@@ -508,6 +587,18 @@ fn check_object(id: &str, o: &Value, version: Version, sink: &mut Sink) {
             }
         }
     }
+    let ids = |k: &str| -> Vec<String> {
+        o.get(k)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    sink.links
+        .push((id.to_string(), ids("children"), ids("parents")));
     for k in ["children", "parents"] {
         if let Some(v) = o.get(k) {
             let ok = v.as_array().is_some_and(|a| a.iter().all(Value::is_string));
@@ -554,6 +645,23 @@ fn depth_of(kind: &str) -> Option<usize> {
         "GeometryInstance" => 1,
         _ => return None,
     })
+}
+
+/// Marks every vertex index in `v` (nested arrays) as used.
+fn mark_used(v: &Value, used: &mut Vec<u64>) {
+    match v {
+        Value::Array(a) => a.iter().for_each(|x| mark_used(x, used)),
+        Value::Number(n) => {
+            if let Some(i) = n.as_u64().filter(|&i| i < (1 << 34)) {
+                let word = (i / 64) as usize;
+                if used.len() <= word {
+                    used.resize(word + 1, 0);
+                }
+                used[word] |= 1 << (i % 64);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Whether `v` is an array nested `depth` deep whose leaves pass `leaf`.
@@ -607,6 +715,8 @@ fn check_geometry(at: &str, g: &Value, version: Version, sink: &mut Sink) {
             .is_some_and(|b| b.len() == 1 && b[0].is_u64())
         {
             sink.push(format!("{at}/boundaries"), "must be one vertex index");
+        } else if let Some(b) = g.get("boundaries") {
+            mark_used(b, &mut sink.used);
         }
         if !g
             .get("transformationMatrix")
@@ -644,7 +754,7 @@ fn check_geometry(at: &str, g: &Value, version: Version, sink: &mut Sink) {
         }
     }
     match g.get("boundaries") {
-        Some(b) if nested(b, depth, &is_index) => {}
+        Some(b) if nested(b, depth, &is_index) => mark_used(b, &mut sink.used),
         _ => sink.push(
             format!("{at}/boundaries"),
             format!(

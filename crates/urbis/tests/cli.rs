@@ -574,6 +574,21 @@ fn validate_exit_codes_and_json_report() {
         "--schema-only skips the geometry"
     );
 
+    // A child that does not name its parent back: a structure error.
+    let links = tmp.path().join("links.city.json");
+    std::fs::write(
+        &links,
+        r#"{"type":"CityJSON","version":"2.0","transform":{"scale":[1,1,1],"translate":[0,0,0]},
+        "CityObjects":{"b1":{"type":"Building","children":["p1"]},
+        "p1":{"type":"BuildingPart"}},"vertices":[]}"#,
+    )
+    .unwrap();
+    let out = urbis(&["validate", s(&links), "--schema-only", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["schema"].as_array().unwrap().len(), 0);
+    assert_eq!(report["structure"][0]["pointer"], "/CityObjects/b1");
+
     // Unreadable input: exit 2.
     let out = urbis(&["validate", s(&tmp.path().join("missing.city.json"))]);
     assert_eq!(out.status.code(), Some(2));

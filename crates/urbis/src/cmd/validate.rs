@@ -137,6 +137,12 @@ fn print_text(report: &urbis_validate::Report, max_listed: usize) {
             }
         }
     }
+    if !report.structure.is_empty() {
+        println!("structure errors: {}", report.structure.len());
+        for i in report.structure.iter().take(max_listed) {
+            println!("  {}: {}", i.pointer, i.message);
+        }
+    }
     let invalid = report
         .objects
         .iter()
