@@ -60,6 +60,21 @@ struct Sink {
     links: Vec<(String, Vec<String>, Vec<String>)>,
     /// Which vertices of a whole file the geometries use (a bit per vertex).
     used: Vec<u64>,
+    /// Duplicate keys (root members, CityObject ids): structure errors, which the schema
+    /// cannot see since JSON parsers keep one of the values.
+    duplicates: Vec<SchemaIssue>,
+}
+
+impl Sink {
+    fn duplicate(&mut self, pointer: String, message: String) {
+        if self.duplicates.len() < self.limit {
+            self.duplicates.push(SchemaIssue {
+                pointer,
+                line: self.line,
+                message,
+            });
+        }
+    }
 }
 
 impl Sink {
@@ -85,7 +100,8 @@ pub fn check_schema(path: &Path, limit: usize) -> Vec<SchemaIssue> {
 pub struct FileChecks {
     /// Breaches of the CityJSON schema.
     pub schema: Vec<SchemaIssue>,
-    /// Structural errors beyond the schema: parents/children links that do not match.
+    /// Structural errors beyond the schema: duplicate keys (root members, CityObject ids),
+    /// parents/children links that do not match.
     pub structure: Vec<SchemaIssue>,
     /// Structural warnings: unused vertices.
     pub warnings: Vec<String>,
@@ -100,6 +116,7 @@ pub fn check_file(path: &Path, limit: usize) -> FileChecks {
         limit,
         links: Vec::new(),
         used: Vec::new(),
+        duplicates: Vec::new(),
     };
     let mut out = FileChecks::default();
     let file = match std::fs::File::open(path) {
@@ -144,7 +161,8 @@ pub fn check_file(path: &Path, limit: usize) -> FileChecks {
             Err(e) => sink.push("", format!("line {} column {}: {e}", e.line(), e.column())),
         }
     }
-    out.structure = link_issues(&sink.links, limit);
+    out.structure = std::mem::take(&mut sink.duplicates);
+    out.structure.extend(link_issues(&sink.links, limit));
     out.schema = sink.issues;
     out
 }
@@ -292,7 +310,16 @@ impl<'de> Visitor<'de> for RootSeed<'_> {
         let mut members = Map::new();
         let mut deferred_objects: Vec<(String, Value)> = Vec::new();
         let mut vertex_count = None;
+        let mut seen: Vec<String> = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
+            if seen.contains(&key) {
+                self.sink.push(
+                    format!("/{key}"),
+                    format!("the member \"{key}\" appears twice"),
+                );
+            } else {
+                seen.push(key.clone());
+            }
             match key.as_str() {
                 "CityObjects" => {
                     let version = version_of(&members);
@@ -375,7 +402,14 @@ impl<'de> Visitor<'de> for ObjectsSeed<'_> {
         f.write_str("the CityObjects object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut ids: std::collections::HashSet<String> = std::collections::HashSet::new();
         while let Some(id) = map.next_key::<String>()? {
+            if !ids.insert(id.clone()) {
+                self.sink.duplicate(
+                    format!("/CityObjects/{id}"),
+                    format!("the CityObject id \"{id}\" appears twice"),
+                );
+            }
             let o: Value = map.next_value()?;
             match self.version {
                 Some(v) => check_object(&id, &o, v, self.sink),

@@ -91,4 +91,14 @@ fn schema_verdicts_agree_with_the_official_schemas() {
     }
     eprintln!("oracle   urbis    file\n{}", table.join("\n"));
     assert!(disagreements.is_empty(), "{disagreements:#?}");
+    // Duplicate CityObject ids pass the schema (a JSON parser keeps one) but are structure
+    // errors.
+    let dup = urbis_validate::schema::check_file(&data.join("cjval-fixtures/duplicate.json"), 10);
+    assert!(
+        dup.structure
+            .iter()
+            .any(|i| i.message.contains("\"LondonTower\" appears twice")),
+        "{:?}",
+        dup.structure
+    );
 }
