@@ -27,6 +27,7 @@ pub mod report;
 pub mod schema;
 pub mod shell;
 pub mod snap;
+mod unionfind;
 
 pub use codes::{Code, Issue};
 pub use feature::{validate_feature, GeometryIssue, ObjectReport};

@@ -4,6 +4,7 @@
 
 use crate::codes::{Code, Issue};
 use crate::options::Options;
+use crate::unionfind::UnionFind;
 use urbis_geom::ring2d::{locate, segment_contact, signed_area, Location, SegmentContact};
 use urbis_geom::vector::{angle_degrees, Vec3};
 use urbis_geom::{triangle_normal, triangulate, Plane, Projection};
@@ -178,23 +179,14 @@ fn check_2d(rings: &[Vec<u32>], flat: &[Vec<[f64; 2]>]) -> Option<Issue> {
     touches.sort_unstable();
     touches.dedup();
     // Rings touching in a cycle (including two rings touching twice) cut the interior.
-    let mut parent: Vec<usize> = (0..flat.len()).collect();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
+    let mut rings_joined = UnionFind::new(flat.len());
     for &(i, j, _) in &touches {
-        let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
-        if ri == rj {
+        if !rings_joined.union(i, j) {
             return Some(Issue::new(
                 Code::POLYGON_INTERIOR_DISCONNECTED,
                 format!("rings {i} and {j} touch so that the interior is cut"),
             ));
         }
-        parent[ri] = rj;
     }
     // 206, 207: where interior rings are.
     for h in 1..flat.len() {

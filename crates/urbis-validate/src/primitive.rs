@@ -7,6 +7,7 @@ use crate::options::Options;
 use crate::polygon::check_polygon;
 use crate::shell::check_shell;
 use crate::snap::{snap, Snapped};
+use crate::unionfind::UnionFind;
 use urbis_geom::signed_volume;
 use urbis_geom::triangle::Triangle;
 use urbis_geom::vector::Vec3;
@@ -300,14 +301,7 @@ fn check_composite(meshes: &[Mesh], opts: &Options) -> Vec<Issue> {
     };
     let n = meshes.len();
     let mut linked = vec![false; n];
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
-    }
+    let mut groups = UnionFind::new(n);
     for i in 0..n {
         for j in i + 1..n {
             if meshes[i].same_as(&meshes[j]) {
@@ -332,13 +326,12 @@ fn check_composite(meshes: &[Mesh], opts: &Options) -> Vec<Issue> {
             {
                 linked[i] = true;
                 linked[j] = true;
-                let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
-                parent[ri] = rj;
+                groups.union(i, j);
             }
         }
     }
     if issues.is_empty() && n > 1 {
-        let roots = (0..n).filter(|&i| find(&mut parent, i) == i).count();
+        let roots = groups.count();
         if roots > 1 {
             let s = linked.iter().position(|l| !l).unwrap_or(0);
             issues.push(solid_issue(

@@ -3,6 +3,7 @@
 
 use crate::codes::{Code, Issue};
 use crate::fasthash::FxHashMap as HashMap;
+use crate::unionfind::UnionFind;
 use urbis_geom::vector::Vec3;
 use urbis_geom::{triangles_fold_at_edge, triangles_intersect, triangles_overlap_at_vertex};
 
@@ -20,28 +21,6 @@ fn edges(rings: &[Vec<u32>]) -> impl Iterator<Item = (u32, u32)> + '_ {
     rings
         .iter()
         .flat_map(|r| (0..r.len()).map(move |i| (r[i], r[(i + 1) % r.len()])))
-}
-
-struct UnionFind(Vec<usize>);
-
-impl UnionFind {
-    fn new(n: usize) -> UnionFind {
-        UnionFind((0..n).collect())
-    }
-    fn find(&mut self, mut x: usize) -> usize {
-        while self.0[x] != x {
-            self.0[x] = self.0[self.0[x]];
-            x = self.0[x];
-        }
-        x
-    }
-    fn union(&mut self, a: usize, b: usize) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        self.0[ra] = rb;
-    }
-    fn count(&mut self) -> usize {
-        (0..self.0.len()).filter(|&i| self.find(i) == i).count()
-    }
 }
 
 /// Validates a shell made of valid polygons (`faces`: rings of snapped vertex ids;
@@ -96,7 +75,9 @@ pub fn check_shell(
     for (f, rings) in faces.iter().enumerate() {
         for &v in rings.iter().flatten() {
             match by_vertex.get(&v) {
-                Some(&g) => components.union(f, g),
+                Some(&g) => {
+                    components.union(f, g);
+                }
                 None => {
                     by_vertex.insert(v, f);
                 }
@@ -134,7 +115,9 @@ pub fn check_shell(
         for (c, &(_, prev, next)) in list.iter().enumerate() {
             for x in [prev, next] {
                 match first_at.get(&x) {
-                    Some(&d) => fans.union(c, d),
+                    Some(&d) => {
+                        fans.union(c, d);
+                    }
                     None => {
                         first_at.insert(x, c);
                     }
