@@ -4,6 +4,7 @@
 //! I/O error, bad arguments).
 
 mod cmd;
+mod input;
 mod pipeline;
 
 /// mimalloc: the parsers allocate many small objects from several threads, where glibc's

@@ -1,12 +1,13 @@
 //! The streaming pipeline every file-to-file command shares: read features in batches, change
 //! them, write them; with a progress bar on a terminal.
 
+use crate::input::Input;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::io::IsTerminal;
 use std::path::Path;
-use urbis_cityjson::{Encoding, Output, OutputFormat, Reader, Writer};
+use urbis_cityjson::{Encoding, Output, OutputFormat, Writer};
 use urbis_model::{Feature, Header};
 
 /// `--to` values.
@@ -63,7 +64,7 @@ pub struct Counts {
 
 /// Streams `reader` into `output`, applying `change` to each batch.
 pub fn run(
-    mut reader: Reader,
+    mut reader: Input,
     output: &Path,
     format: OutputFormat,
     header: &Header,
@@ -91,11 +92,7 @@ pub fn run(
     Ok(counts)
 }
 
-/// Opens an input and prints its warnings on stderr.
-pub fn open(path: &Path) -> Result<Reader> {
-    let reader = Reader::open(path)?;
-    for w in reader.warnings() {
-        eprintln!("urbis: warning: {w}");
-    }
-    Ok(reader)
+/// Opens an input (CityJSON, CityJSONSeq or CityGML) and prints its warnings on stderr.
+pub fn open(path: &Path) -> Result<Input> {
+    Input::open(path, false)
 }

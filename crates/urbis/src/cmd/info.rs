@@ -1,10 +1,10 @@
 //! `urbis info`.
 
+use crate::input::InputFormat;
 use crate::pipeline;
 use anyhow::Result;
 use serde_json::{json, Value};
 use std::path::PathBuf;
-use urbis_cityjson::Encoding;
 
 /// Describe a CityJSON or CityJSONSeq file: version, CRS, object types, LoDs, extent...
 ///
@@ -32,9 +32,10 @@ pub fn run(a: Args) -> Result<u8> {
         .vertex_count()
         .map(|v| v as u64)
         .unwrap_or(summary.vertices);
-    let encoding = match reader.encoding() {
-        Encoding::CityJson => "CityJSON",
-        Encoding::CityJsonSeq => "CityJSONSeq",
+    let encoding = match reader.format() {
+        InputFormat::CityJson => "CityJSON",
+        InputFormat::CityJsonSeq => "CityJSONSeq",
+        InputFormat::CityGml => "CityGML",
     };
     let extensions: Vec<String> = header
         .extensions

@@ -1,0 +1,472 @@
+//! The CityGML reader: a first pass over the file, the model-level parts (envelope, CRS,
+//! global appearances, geometry templates), then features in parallel batches.
+
+use crate::appearance::AppearanceIndex;
+use crate::context::Ctx;
+use crate::dom::Dom;
+use crate::error::{Error, Location, Result, Warning};
+use crate::index::FileIndex;
+use crate::names::Version;
+use crate::object::{convert_member, Shared};
+use crate::split::{self, Member, MemberKind};
+use crate::srs::{is_geographic, parse_srs_name};
+use crate::template::Templates;
+use rayon::prelude::*;
+use serde_json::{json, Value};
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use urbis_model::{Crs, Feature, Header, JsonMap, Transform};
+
+/// Input bytes converted per batch.
+const BATCH_BYTES: u64 = 2 << 20;
+
+/// Reading options.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Turn warnings (skipped geometry, unresolved links...) into errors.
+    pub strict: bool,
+}
+
+/// True when a path looks like CityGML (`.gml`, `.xml`, `.citygml`, case-insensitive).
+pub fn is_citygml_path(path: &Path) -> bool {
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    name.ends_with(".gml") || name.ends_with(".xml") || name.ends_with(".citygml")
+}
+
+/// A streaming CityGML reader.
+///
+/// ```no_run
+/// let mut reader = urbis_citygml::Reader::open("city.gml".as_ref())?;
+/// println!("CityGML {}", reader.version().as_str());
+/// while let Some(batch) = reader.next_batch()? {
+///     for feature in batch {
+///         println!("{}: {} objects", feature.id, feature.objects.len());
+///     }
+/// }
+/// # Ok::<(), urbis_citygml::Error>(())
+/// ```
+pub struct Reader {
+    path: PathBuf,
+    file: Arc<File>,
+    members: Vec<(usize, Member)>,
+    next: usize,
+    header: Header,
+    version: Version,
+    crs: Option<Crs>,
+    shared: Shared,
+    warnings: Vec<Warning>,
+    batch_warnings: Vec<Warning>,
+    once: HashSet<String>,
+    options: Options,
+}
+
+fn read_span(file: &File, path: &Path, start: u64, end: u64) -> Result<Vec<u8>> {
+    let mut bytes = vec![0u8; (end - start) as usize];
+    file.read_exact_at(&mut bytes, start)
+        .map_err(|e| Error::io(path, e))?;
+    Ok(bytes)
+}
+
+/// The envelope of a `gml:boundedBy`: srsName and [minx, miny, minz, maxx, maxy, maxz].
+fn envelope(dom: &Dom<'_>) -> (Option<String>, Option<[f64; 6]>) {
+    let Some(env) = dom.child(0, "Envelope") else {
+        return (None, None);
+    };
+    let srs = dom.attr(env, "srsName").map(String::from);
+    let corner = |name: &str| -> Option<Vec<f64>> {
+        let c = dom.child(env, name)?;
+        dom.text(c)
+            .split_ascii_whitespace()
+            .map(|v| v.parse().ok())
+            .collect()
+    };
+    let pos: Vec<u32> = dom
+        .children(env)
+        .filter(|&c| dom.node(c).local == "pos")
+        .collect();
+    let (lower, upper) = match pos.as_slice() {
+        [lo, hi] => {
+            let parse = |n: u32| -> Option<Vec<f64>> {
+                dom.text(n)
+                    .split_ascii_whitespace()
+                    .map(|v| v.parse().ok())
+                    .collect()
+            };
+            (parse(*lo), parse(*hi))
+        }
+        _ => (corner("lowerCorner"), corner("upperCorner")),
+    };
+    let extent = match (lower, upper) {
+        (Some(lo), Some(hi)) if lo.len() >= 2 && lo.len() == hi.len() => {
+            let z = |v: &[f64]| v.get(2).copied().unwrap_or(0.0);
+            let e = [lo[0], lo[1], z(&lo), hi[0], hi[1], z(&hi)];
+            e.iter().all(|v| v.is_finite()).then_some(e)
+        }
+        _ => None,
+    };
+    (srs, extent)
+}
+
+/// True when the XML declaration names ISO-8859-1 (Latin-1) or windows-1252.
+fn declared_latin1(file: &File) -> bool {
+    let mut head = [0u8; 200];
+    let n = file.read_at(&mut head, 0).unwrap_or(0);
+    let head = String::from_utf8_lossy(&head[..n]).to_ascii_lowercase();
+    let decl = head.split("?>").next().unwrap_or_default();
+    decl.contains("iso-8859-1") || decl.contains("latin1") || decl.contains("windows-1252")
+}
+
+/// The first `srsName="..."` value in the file.
+fn first_srs_name(file: &File) -> Option<String> {
+    let mut buf = vec![0u8; 1 << 20];
+    let mut offset = 0u64;
+    let finder = memchr::memmem::Finder::new(b"srsName=\"");
+    loop {
+        let n = file.read_at(&mut buf, offset).ok()?;
+        if n == 0 {
+            return None;
+        }
+        let window = &buf[..n];
+        if let Some(i) = finder.find(window) {
+            let rest = &window[i + 9..];
+            let end = memchr::memchr(b'"', rest)?;
+            return std::str::from_utf8(&rest[..end]).ok().map(String::from);
+        }
+        if n < buf.len() {
+            return None;
+        }
+        offset += (n - 64) as u64;
+    }
+}
+
+impl Reader {
+    /// Opens a CityGML file (`-` reads standard input, spooled to a temporary file).
+    pub fn open(path: &Path) -> Result<Reader> {
+        Self::open_with(path, Options::default())
+    }
+
+    /// Opens a CityGML file with options.
+    pub fn open_with(path: &Path, options: Options) -> Result<Reader> {
+        let file = if path.as_os_str() == "-" {
+            let mut spool = tempfile::tempfile().map_err(|e| Error::io(path, e))?;
+            std::io::copy(&mut std::io::stdin().lock(), &mut spool)
+                .map_err(|e| Error::io(path, e))?;
+            spool
+        } else {
+            File::open(path).map_err(|e| Error::io(path, e))?
+        };
+        let file = Arc::new(file);
+        let mut source = BufReader::with_capacity(
+            1 << 16,
+            ReadAt {
+                file: &file,
+                pos: 0,
+            },
+        );
+        let layout = split::scan(&mut source as &mut dyn Read, path)?;
+        let version = layout
+            .namespaces
+            .uris
+            .iter()
+            .filter_map(|u| Version::of_namespace(u))
+            .max();
+        let root_version = Version::of_namespace(&layout.root_uri);
+        let Some(version) = root_version.or(version) else {
+            return Err(Error::NotCityGml {
+                path: path.to_path_buf(),
+                line: layout.root_line,
+                message: format!(
+                    "the root element <{}> is in namespace '{}' and no CityGML namespace (http://www.opengis.net/citygml/...) is declared",
+                    layout.root, layout.root_uri
+                ),
+            });
+        };
+        let namespaces = Arc::new(layout.namespaces.clone());
+        let index = Arc::new(FileIndex::new(Arc::clone(&file), &layout.members));
+        let mut warnings = Vec::new();
+        let mut metadata = JsonMap::new();
+        let mut srs_name = None;
+        let mut extent = None;
+        let mut global = AppearanceIndex::default();
+        let mut templates = Templates::default();
+        let mut ctx = Ctx::new(Arc::clone(&namespaces), Some(Arc::clone(&index)), 1);
+        for (k, m) in layout.members.iter().enumerate() {
+            let wanted = match m.kind {
+                MemberKind::BoundedBy | MemberKind::Appearance | MemberKind::Other => true,
+                MemberKind::CityObjects => m.has_implicit,
+            };
+            if !wanted {
+                continue;
+            }
+            let bytes = read_span(&file, path, m.start, m.end)?;
+            let dom = Dom::parse(&bytes, &namespaces).map_err(|e| Error::Xml {
+                path: path.to_path_buf(),
+                location: Location {
+                    line: Some(
+                        m.line
+                            + memchr::memchr_iter(b'\n', &bytes[..e.offset.min(bytes.len())])
+                                .count() as u64,
+                    ),
+                    ..Location::default()
+                },
+                message: e.message,
+            })?;
+            let mut member_ctx =
+                Ctx::new(Arc::clone(&namespaces), Some(Arc::clone(&index)), m.line);
+            match m.kind {
+                MemberKind::BoundedBy => {
+                    let (s, e) = envelope(&dom);
+                    srs_name = srs_name.or(s);
+                    extent = extent.or(e);
+                }
+                MemberKind::Appearance => {
+                    for n in 0..dom.nodes.len() as u32 {
+                        if dom.node(n).local == "Appearance" {
+                            global.add(&mut member_ctx, &dom, n);
+                        }
+                    }
+                }
+                MemberKind::Other => {
+                    let local = dom.node(0).local;
+                    if local == "name" && !metadata.contains_key("title") {
+                        metadata.insert("title".into(), json!(dom.text(0)));
+                    }
+                }
+                MemberKind::CityObjects => templates.add_member(&mut member_ctx, k, &dom),
+            }
+            warnings.append(&mut member_ctx.warnings);
+        }
+        warnings.append(&mut ctx.warnings);
+        let srs_name = srs_name.or_else(|| first_srs_name(&file));
+        let mut crs = None;
+        if let Some(srs) = &srs_name {
+            let (c, note) = parse_srs_name(srs);
+            crs = c;
+            if let Some(note) = note {
+                warnings.push(Warning {
+                    location: Location::default(),
+                    message: note,
+                });
+            }
+        }
+        if let Some(c) = &crs {
+            metadata.insert("referenceSystem".into(), json!(c.to_url()));
+        }
+        if let Some(e) = extent {
+            metadata.insert("geographicalExtent".into(), json!(e));
+        }
+        let members: Vec<(usize, Member)> = layout
+            .members
+            .into_iter()
+            .enumerate()
+            .filter(|(_, m)| m.kind == MemberKind::CityObjects)
+            .collect();
+        let scale = match &crs {
+            Some(c) if is_geographic(c) => [1e-7, 1e-7, 1e-3],
+            _ => [1e-3; 3],
+        };
+        let mut shared = Shared {
+            namespaces,
+            transform: Transform {
+                scale,
+                translate: [0.0; 3],
+            },
+            global_appearance: Arc::new(global),
+            templates: Arc::new(templates),
+            index: Some(index),
+            crs: crs.clone(),
+            latin1: declared_latin1(&file),
+        };
+        let translate = match extent {
+            Some(e) => Some([e[0], e[1], e[2]]),
+            None => first_point(&file, path, &shared, &members),
+        };
+        if let Some(t) = translate {
+            let round = |v: f64, s: f64| (v / s).floor() * s;
+            shared.transform.translate = [
+                round(t[0], scale[0]),
+                round(t[1], scale[1]),
+                round(t[2], scale[2]),
+            ];
+        }
+        let mut header = Header {
+            source_version: version.as_str().to_string(),
+            transform: shared.transform,
+            metadata: (!metadata.is_empty()).then_some(metadata),
+            ..Header::default()
+        };
+        if !shared.templates.geometry.templates.is_empty() {
+            header.geometry_templates = Some(shared.templates.geometry.clone());
+        }
+        let mut reader = Reader {
+            path: path.to_path_buf(),
+            file,
+            members,
+            next: 0,
+            header,
+            version,
+            crs,
+            shared,
+            warnings: Vec::new(),
+            batch_warnings: Vec::new(),
+            once: HashSet::new(),
+            options,
+        };
+        for w in warnings {
+            reader.record(w)?;
+        }
+        reader.warnings = std::mem::take(&mut reader.batch_warnings);
+        Ok(reader)
+    }
+
+    fn record(&mut self, mut w: Warning) -> Result<()> {
+        if let Some((key, rest)) = w.message.strip_prefix('[').and_then(|m| m.split_once("] ")) {
+            if !self.once.insert(key.to_string()) {
+                return Ok(());
+            }
+            w.message = rest.to_string();
+        }
+        if self.options.strict {
+            return Err(Error::Strict {
+                path: self.path.clone(),
+                warning: w,
+            });
+        }
+        self.batch_warnings.push(w);
+        Ok(())
+    }
+
+    /// Warnings found while opening (model-level parts, CRS).
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// Warnings found by the batches read since the last call.
+    pub fn take_warnings(&mut self) -> Vec<Warning> {
+        std::mem::take(&mut self.batch_warnings)
+    }
+
+    /// The model-level parts: transform (millimetres), metadata (CRS, extent, title),
+    /// geometry templates.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The CityGML version.
+    pub fn version(&self) -> Version {
+        self.version
+    }
+
+    /// The CRS from the srsName, when it names one.
+    pub fn crs(&self) -> Option<&Crs> {
+        self.crs.as_ref()
+    }
+
+    /// The file being read.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Number of top-level members holding city objects (an upper bound of the features,
+    /// except for relief features with several components).
+    pub fn member_count(&self) -> usize {
+        self.members.len()
+    }
+
+    /// The next batch of features, `None` at the end.
+    pub fn next_batch(&mut self) -> Result<Option<Vec<Feature>>> {
+        if self.next >= self.members.len() {
+            return Ok(None);
+        }
+        let first = self.next;
+        let start = self.members[first].1.start;
+        let mut last = first;
+        while last + 1 < self.members.len() && self.members[last + 1].1.end - start <= BATCH_BYTES {
+            last += 1;
+        }
+        self.next = last + 1;
+        let end = self.members[last].1.end;
+        let bytes = read_span(&self.file, &self.path, start, end)?;
+        let shared = &self.shared;
+        let results: Vec<_> = self.members[first..=last]
+            .par_iter()
+            .map(|(k, m)| {
+                let slice = &bytes[(m.start - start) as usize..(m.end - start) as usize];
+                convert_member(shared, *k, slice, m.line)
+            })
+            .collect();
+        let mut features = Vec::new();
+        for r in results {
+            match r {
+                Ok(c) => {
+                    features.extend(c.features);
+                    for w in c.warnings {
+                        self.record(w)?;
+                    }
+                }
+                Err((line, message)) => {
+                    return Err(Error::Xml {
+                        path: self.path.clone(),
+                        location: Location {
+                            line: Some(line),
+                            ..Location::default()
+                        },
+                        message,
+                    })
+                }
+            }
+        }
+        Ok(Some(features))
+    }
+
+    /// Every remaining feature (small files and tests).
+    pub fn read_all(&mut self) -> Result<Vec<Feature>> {
+        let mut all = Vec::new();
+        while let Some(batch) = self.next_batch()? {
+            all.extend(batch);
+        }
+        Ok(all)
+    }
+}
+
+/// The first coordinate of the first city object (for the transform's translation when the
+/// file has no envelope).
+fn first_point(
+    file: &File,
+    path: &Path,
+    shared: &Shared,
+    members: &[(usize, Member)],
+) -> Option<[f64; 3]> {
+    for (k, m) in members.iter().take(16) {
+        let bytes = read_span(file, path, m.start, m.end).ok()?;
+        let converted = convert_member(shared, *k, &bytes, m.line).ok()?;
+        for f in &converted.features {
+            if let Some(v) = f.vertices.first() {
+                return Some(shared.transform.apply(*v));
+            }
+        }
+    }
+    None
+}
+
+/// Sequential reads through `read_at` (the file is shared with the link index).
+struct ReadAt<'f> {
+    file: &'f File,
+    pos: u64,
+}
+
+impl Read for ReadAt<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.file.read_at(buf, self.pos)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+/// Keeps `Value` in use for the JSON helpers above.
+#[allow(dead_code)]
+fn _unused(_: Value) {}
