@@ -6,6 +6,7 @@
 #   fuzz/run.sh cityjson_reader 300      # target, seconds
 #   fuzz/run.sh cityjsonseq_reader 300
 #   fuzz/run.sh validator 300            # OFF/OBJ/POLY/CityJSON through urbis-validate
+#   fuzz/run.sh citygml_reader 300       # CityGML 1/2/3
 #
 # Seeds come from ../shared/data; the corpus and any crash-* reproducer stay under fuzz/.
 set -euo pipefail
@@ -28,6 +29,9 @@ if [ -z "$(ls -A "$corpus")" ]; then
       case $f in *.off) k=0 ;; *.obj) k=1 ;; *.poly) k=2 ;; *) k=3 ;; esac
       { printf "\\$(printf '%03o' $k)"; cat "$f"; } > "$corpus/seed$n"; n=$((n + 1))
     done
+  elif [ "$target" = citygml_reader ]; then
+    # The small CityGML files of every version (the large ones slow each run down).
+    find "$data"/citygml -name '*.gml' -size -400k -exec cp {} "$corpus"/ \;
   elif [ "$target" = cityjsonseq_reader ]; then
     for f in "$data"/cityjsonseq/*.jsonl; do tail -n +2 "$f" | head -3 > "$corpus/$(basename "$f")"; done
   else

@@ -5,7 +5,7 @@
 use crate::context::Ctx;
 use crate::dom::Dom;
 use serde_json::{json, Value};
-use std::collections::HashMap;
+use crate::fxhash::FxHashMap as HashMap;
 use urbis_model::JsonMap;
 
 /// Materials and textures of some appearances, by target.

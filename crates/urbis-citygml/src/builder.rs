@@ -3,7 +3,7 @@
 
 use crate::appearance::AppearanceIndex;
 use crate::gml::{RawGeometry, Surface};
-use std::collections::HashMap;
+use crate::fxhash::FxHashMap as HashMap;
 use urbis_model::{
     Appearance, Boundaries, Geometry, GeometryType, JsonMap, MaterialTheme, SemanticSurface,
     Semantics, TextureTheme, Transform,
@@ -41,7 +41,7 @@ impl VertexPool {
         VertexPool {
             transform,
             vertices: Vec::new(),
-            seen: HashMap::new(),
+            seen: HashMap::default(),
         }
     }
 }
@@ -184,7 +184,7 @@ pub fn build_geometry(
 
 fn semantics_of(raw: &RawGeometry, sem: &SemanticsOf<'_>) -> Option<Semantics> {
     let mut out = Semantics::default();
-    let mut slot: HashMap<usize, u32> = HashMap::new();
+    let mut slot: HashMap<usize, u32> = HashMap::default();
     fn add(
         t: usize,
         sem: &SemanticsOf<'_>,

@@ -6,7 +6,7 @@ use crate::dom::{Dom, Namespaces};
 use crate::error::{Location, Warning};
 use crate::gml::Target;
 use crate::index::FileIndex;
-use std::collections::HashMap;
+use crate::fxhash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 /// An element of another member, fetched because something links to it.
@@ -139,7 +139,7 @@ impl Ctx {
             return (0..dom.nodes.len() as u32).find(|&n| dom.id(n) == Some(id));
         }
         let ids = self.ids.get_or_insert_with(|| {
-            let mut map = HashMap::new();
+            let mut map = HashMap::default();
             for n in 0..dom.nodes.len() as u32 {
                 if let Some(id) = dom.id(n) {
                     map.entry(id.into()).or_insert(n);

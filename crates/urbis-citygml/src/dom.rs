@@ -90,14 +90,10 @@ pub struct SyntaxError {
 }
 
 /// `part` as a slice of `input` with `input`'s lifetime, when it points into it.
-fn rebase<'a>(input: &'a [u8], part: &[u8]) -> Option<&'a [u8]> {
+fn rebase_str<'a>(input: &'a [u8], part: &[u8]) -> Option<&'a str> {
     let start = (part.as_ptr() as usize).checked_sub(input.as_ptr() as usize)?;
     let end = start.checked_add(part.len())?;
-    input.get(start..end)
-}
-
-fn rebase_str<'a>(input: &'a [u8], part: &[u8]) -> Option<&'a str> {
-    std::str::from_utf8(rebase(input, part)?).ok()
+    std::str::from_utf8(input.get(start..end)?).ok()
 }
 
 fn split_name(name: &str) -> (&str, &str) {
@@ -222,15 +218,14 @@ impl<'a> Dom<'a> {
                 }
                 Event::Text(t) => {
                     if let Some(&top) = stack.last() {
-                        let content = t.into_inner();
-                        let piece: Cow<'a, str> = match content {
-                            Cow::Borrowed(s) => match rebase_str(input, s.as_bytes()) {
-                                Some(b) => Cow::Borrowed(b),
-                                None => Cow::Owned(s.to_string()),
-                            },
-                            Cow::Owned(s) => Cow::Owned(s),
-                        };
-                        append(&mut dom.nodes[top as usize].text, piece);
+                        let node = &mut dom.nodes[top as usize];
+                        let piece = t.into_inner();
+                        // Indentation between elements is not content.
+                        if !(node.text.is_empty()
+                            && piece.bytes().all(|b| b.is_ascii_whitespace()))
+                        {
+                            append(&mut node.text, piece);
+                        }
                     }
                 }
                 Event::CData(c) => {

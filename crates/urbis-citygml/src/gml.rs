@@ -71,6 +71,15 @@ const MAX_LINK_DEPTH: u32 = 16;
 /// one, a `pos` has as many coordinates as it holds (2 or 3), and a `posList` has 2 under a
 /// two-dimensional geographic srsName (EPSG:4326, 4258) and 3 otherwise.
 fn srs_dimension(dom: &Dom<'_>, node: u32) -> usize {
+    if let Some(d) = dom.attr(node, "srsDimension") {
+        return d.trim().parse().unwrap_or(3);
+    }
+    if dom.node(node).local == "pos" {
+        let count = dom.text(node).split_ascii_whitespace().count();
+        if count == 2 || count == 3 {
+            return count;
+        }
+    }
     let mut n = node;
     let mut srs_name = None;
     loop {
@@ -85,12 +94,6 @@ fn srs_dimension(dom: &Dom<'_>, node: u32) -> usize {
             break;
         }
         n = parent;
-    }
-    if dom.node(node).local == "pos" {
-        let count = dom.text(node).split_ascii_whitespace().count();
-        if count == 2 || count == 3 {
-            return count;
-        }
     }
     let two_d = srs_name
         .and_then(|s| crate::srs::parse_srs_name(s).0)

@@ -32,6 +32,7 @@ mod attributes;
 mod builder;
 mod context;
 mod dom;
+mod fxhash;
 pub mod error;
 mod gml;
 mod index;

@@ -17,7 +17,8 @@ use crate::index::FileIndex;
 use crate::names::{self, is_standard_namespace};
 use crate::template::Templates;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use crate::fxhash::FxHashMap as HashMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use urbis_model::{
     Address, CityObject, CityObjectType, Feature, Geometry, GeometryInstance, GeometryType,
@@ -552,7 +553,7 @@ impl Walker<'_, '_> {
 
     fn geometries(&mut self, state: &ObjectState, kind: &CityObjectType) -> Vec<Geometry> {
         let mut out = Vec::new();
-        let mut used: HashMap<String, HashSet<String>> = HashMap::new();
+        let mut used: HashMap<String, HashSet<String>> = HashMap::default();
         for (lod, p) in &state.geometries {
             let Some(raw) = self.raw_of(*p) else { continue };
             let per_surface: Vec<Option<usize>> = raw

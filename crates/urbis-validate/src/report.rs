@@ -219,8 +219,14 @@ pub fn validate_file_with(
         }
         return report;
     }
-    let schema_wanted = checks.schema && path != Path::new("-");
-    if checks.schema && !schema_wanted {
+    let citygml = path != Path::new("-") && is_xml_file(path);
+    if checks.schema && citygml {
+        report.warnings.push(
+            "CityGML input: the CityJSON schema checks do not apply; the XML is checked for well-formedness and the structure the reader maps".into(),
+        );
+    }
+    let schema_wanted = checks.schema && path != Path::new("-") && !citygml;
+    if checks.schema && path == Path::new("-") {
         report
             .warnings
             .push("the schema is not checked on standard input".into());
@@ -248,8 +254,24 @@ pub fn validate_file_with(
     report
 }
 
+/// True when the file starts (after blanks) with `<`: XML, so CityGML.
+pub fn is_xml_file(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 64];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    let head = head[..n].strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head[..n]);
+    head.iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|&b| b == b'<')
+}
+
 /// The geometric validation of a CityJSON/CityJSONSeq file, batch by batch.
 fn validate_geometry(path: &Path, opts: &Options, report: &mut Report) {
+    if path != Path::new("-") && is_xml_file(path) {
+        return validate_citygml(path, opts, report);
+    }
     let mut reader = match urbis_cityjson::Reader::open(path) {
         Ok(r) => r,
         Err(e) => {
@@ -259,8 +281,43 @@ fn validate_geometry(path: &Path, opts: &Options, report: &mut Report) {
     };
     report.warnings.extend(reader.warnings().iter().cloned());
     let header = reader.header().clone();
+    validate_batches(path, &header, opts, report, || {
+        reader.next_batch().map_err(|e| e.to_string())
+    });
+}
+
+/// The geometric validation of a CityGML file: the reader's warnings (skipped geometry,
+/// unresolved links) are reported as warnings; XML errors make the file invalid (901).
+fn validate_citygml(path: &Path, opts: &Options, report: &mut Report) {
+    let mut reader = match urbis_citygml::Reader::open(path) {
+        Ok(r) => r,
+        Err(e) => {
+            report.file_issue = Some(Issue::new(Code::INVALID_INPUT_FILE, e.to_string()));
+            return;
+        }
+    };
+    report
+        .warnings
+        .extend(reader.warnings().iter().map(ToString::to_string));
+    let header = reader.header().clone();
+    let mut warnings = Vec::new();
+    validate_batches(path, &header, opts, report, || {
+        let batch = reader.next_batch().map_err(|e| e.to_string());
+        warnings.extend(reader.take_warnings().iter().map(ToString::to_string));
+        batch
+    });
+    report.warnings.extend(warnings);
+}
+
+fn validate_batches(
+    path: &Path,
+    header: &urbis_model::Header,
+    opts: &Options,
+    report: &mut Report,
+    mut next: impl FnMut() -> Result<Option<Vec<urbis_model::Feature>>, String>,
+) {
     loop {
-        match reader.next_batch() {
+        match next() {
             Ok(Some(batch)) => {
                 let results: Vec<Vec<ObjectReport>> = batch
                     .par_iter()
@@ -277,7 +334,7 @@ fn validate_geometry(path: &Path, opts: &Options, report: &mut Report) {
             }
             Ok(None) => break,
             Err(e) => {
-                report.file_issue = Some(Issue::new(Code::INVALID_INPUT_FILE, e.to_string()));
+                report.file_issue = Some(Issue::new(Code::INVALID_INPUT_FILE, e));
                 break;
             }
         }

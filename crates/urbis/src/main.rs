@@ -17,8 +17,9 @@ use std::process::ExitCode;
 
 /// urbis: open, self-hosted City Information Modeling.
 ///
-/// Reads CityJSON 1.0/1.1/2.0 and CityJSONSeq (files or `-` for stdin), streaming, with
-/// memory bounded by the largest feature, not the file; writes CityJSON 2.0 / CityJSONSeq
+/// Reads CityJSON 1.0/1.1/2.0, CityJSONSeq and CityGML 1.0/2.0/3.0 (files or `-` for stdin;
+/// CityGML is recognised by its content), streaming, with memory bounded by the largest
+/// feature, not the file; writes CityJSON 2.0 / CityJSONSeq
 /// through a temporary file that replaces the target only on success.
 ///
 /// Exit codes: 0 success, 1 a check found problems, 2 the job could not be done.
@@ -27,6 +28,10 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Treat input warnings (skipped geometry, unresolved xlinks, unsupported CityGML content)
+    /// as errors.
+    #[arg(long, global = true)]
+    strict: bool,
 }
 
 #[derive(Subcommand)]
@@ -51,6 +56,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    pipeline::set_strict(cli.strict);
     let result = match cli.command {
         Command::Info(a) => cmd::info::run(a),
         Command::Convert(a) => cmd::convert::run_convert(a),

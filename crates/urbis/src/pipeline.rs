@@ -92,7 +92,14 @@ pub fn run(
     Ok(counts)
 }
 
+static STRICT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Sets `--strict` for every input opened afterwards.
+pub fn set_strict(strict: bool) {
+    STRICT.store(strict, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Opens an input (CityJSON, CityJSONSeq or CityGML) and prints its warnings on stderr.
 pub fn open(path: &Path) -> Result<Input> {
-    Input::open(path, false)
+    Input::open(path, STRICT.load(std::sync::atomic::Ordering::Relaxed))
 }

@@ -4,7 +4,15 @@ use crate::pipeline::{self, Format};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 
-/// Convert between CityJSON and CityJSONSeq (any input version; output is 2.0).
+/// Convert between CityJSON and CityJSONSeq, or from CityGML (any input version; output is
+/// CityJSON 2.0).
+///
+/// CityGML 1.0, 2.0 and 3.0 are read streaming, one city object at a time; the mapping to
+/// CityJSON (types, semantics from boundary surfaces, LoD4 to LoD3, ImplicitGeometry to
+/// templates, materials and textures, ADE content as `prefix:name` attributes) is described in
+/// the README. Texture images stay referenced as in the CityGML file (relative to it). What
+/// cannot be converted is skipped with a warning that names the line and gml:id; `--strict`
+/// makes any such warning an error.
 ///
 /// The output encoding is taken from `--to`, else from OUT's extension (`.jsonl` and
 /// `.city.jsonl` are CityJSONSeq, anything else CityJSON), else it is the input's. In
@@ -13,10 +21,11 @@ use std::path::{Path, PathBuf};
 ///
 /// Examples:
 ///   urbis convert city.city.json city.city.jsonl
+///   urbis convert lod2_buildings.gml lod2_buildings.city.json
 ///   cat city.city.jsonl | urbis convert - - --to cityjson > city.city.json
 #[derive(clap::Args)]
 pub struct ConvertArgs {
-    /// Input file (CityJSON or CityJSONSeq), or `-` for stdin.
+    /// Input file (CityJSON, CityJSONSeq or CityGML), or `-` for stdin.
     pub input: PathBuf,
     /// Output file, or `-` for stdout.
     pub output: PathBuf,
