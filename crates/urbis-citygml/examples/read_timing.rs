@@ -1,5 +1,9 @@
 //! Times the phases of reading a CityGML file: `cargo run --release --example read_timing F`.
 #![allow(clippy::unwrap_used)]
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let path = std::env::args().nth(1).unwrap();
     let t = std::time::Instant::now();

@@ -4,8 +4,8 @@
 
 use crate::context::Ctx;
 use crate::dom::Dom;
-use serde_json::{json, Value};
 use crate::fxhash::FxHashMap as HashMap;
+use serde_json::{json, Value};
 use urbis_model::JsonMap;
 
 /// Materials and textures of some appearances, by target.

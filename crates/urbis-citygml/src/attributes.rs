@@ -78,7 +78,7 @@ pub fn generic_attribute(dom: &Dom<'_>, node: u32) -> Option<(String, Value)> {
 /// (repeated children become arrays; attributes and units are kept with an `@` prefix).
 pub fn to_json(dom: &Dom<'_>, node: u32) -> Value {
     let mut map = Map::new();
-    for (local, _, value) in &dom.node(node).attrs {
+    for (local, _, value) in dom.attrs_of(node) {
         if *local != "schemaLocation" {
             map.insert(format!("@{local}"), Value::String(value.to_string()));
         }

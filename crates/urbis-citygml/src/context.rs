@@ -4,9 +4,9 @@
 
 use crate::dom::{Dom, Namespaces};
 use crate::error::{Location, Warning};
+use crate::fxhash::FxHashMap as HashMap;
 use crate::gml::Target;
 use crate::index::FileIndex;
-use crate::fxhash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 /// An element of another member, fetched because something links to it.

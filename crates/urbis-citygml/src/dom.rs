@@ -52,8 +52,10 @@ pub struct Node<'a> {
     pub prefix: &'a str,
     /// Index of the namespace URI ([`Dom::uri`]); `u16::MAX` when unbound.
     pub ns: u16,
-    /// Attributes: local name, prefix, value.
-    pub attrs: Vec<(&'a str, &'a str, Cow<'a, str>)>,
+    /// First of this element's attributes in [`Dom::attributes`].
+    pub attr_start: u32,
+    /// Number of attributes.
+    pub attr_count: u32,
     /// Text content (concatenated, untrimmed).
     pub text: Cow<'a, str>,
     /// First child element.
@@ -75,6 +77,8 @@ pub struct Dom<'a> {
     pub input: &'a [u8],
     /// Elements in document order; node 0 is the member's own element.
     pub nodes: Vec<Node<'a>>,
+    /// Attributes of all elements (local name, prefix, value), element by element.
+    pub attributes: Vec<(&'a str, &'a str, Cow<'a, str>)>,
     /// The root's namespaces plus any declared inside the member.
     pub namespaces: Arc<Namespaces>,
     local_uris: Vec<String>,
@@ -123,6 +127,7 @@ impl<'a> Dom<'a> {
         let mut dom = Dom {
             input,
             nodes: Vec::with_capacity(input.len() / 64 + 4),
+            attributes: Vec::with_capacity(input.len() / 256 + 4),
             namespaces: Arc::clone(namespaces),
             local_uris: Vec::new(),
         };
@@ -145,7 +150,7 @@ impl<'a> Dom<'a> {
                     let qname = rebase_str(input, e.name().as_ref().as_bytes())
                         .ok_or_else(|| error(before, "element name is not UTF-8".into()))?;
                     let (prefix, local) = split_name(qname);
-                    let mut attrs = Vec::new();
+                    let attr_start = dom.attributes.len() as u32;
                     for attr in e.attributes() {
                         let attr = attr.map_err(|err| error(before, err.to_string()))?;
                         let key = rebase_str(input, attr.key.as_ref().as_bytes())
@@ -159,7 +164,7 @@ impl<'a> Dom<'a> {
                             scopes.push((bound, ns, stack.len()));
                             continue;
                         }
-                        attrs.push((alocal, aprefix, unescape(raw)));
+                        dom.attributes.push((alocal, aprefix, unescape(raw)));
                     }
                     let ns = scopes
                         .iter()
@@ -174,7 +179,8 @@ impl<'a> Dom<'a> {
                         local,
                         prefix,
                         ns,
-                        attrs,
+                        attr_start,
+                        attr_count: dom.attributes.len() as u32 - attr_start,
                         text: Cow::Borrowed(""),
                         end: index + 1,
                         first_child: NONE,
@@ -221,8 +227,7 @@ impl<'a> Dom<'a> {
                         let node = &mut dom.nodes[top as usize];
                         let piece = t.into_inner();
                         // Indentation between elements is not content.
-                        if !(node.text.is_empty()
-                            && piece.bytes().all(|b| b.is_ascii_whitespace()))
+                        if !(node.text.is_empty() && piece.bytes().all(|b| b.is_ascii_whitespace()))
                         {
                             append(&mut node.text, piece);
                         }
@@ -320,11 +325,16 @@ impl<'a> Dom<'a> {
 
     /// An attribute by local name.
     pub fn attr(&self, i: u32, local: &str) -> Option<&str> {
-        self.nodes[i as usize]
-            .attrs
+        self.attrs_of(i)
             .iter()
             .find(|(l, _, _)| *l == local)
             .map(|(_, _, v)| v.as_ref())
+    }
+
+    /// The attributes of a node: (local name, prefix, value).
+    pub fn attrs_of(&self, i: u32) -> &[(&'a str, &'a str, Cow<'a, str>)] {
+        let n = &self.nodes[i as usize];
+        &self.attributes[n.attr_start as usize..(n.attr_start + n.attr_count) as usize]
     }
 
     /// The gml:id of a node.

@@ -4,7 +4,6 @@
 //! linked-to id, not one per element.
 
 use crate::context::RemoteElement;
-use crate::split::Member;
 use memchr::memmem;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
@@ -15,12 +14,14 @@ const CHUNK: usize = 8 << 20;
 /// Longest id the scans are sure to see whole across a chunk border.
 const OVERLAP: usize = 4096;
 
+/// (offset, line) of each linked-to element, by gml:id, or why the index could not be built.
+type Offsets = Result<HashMap<String, (u64, u64)>, String>;
+
 /// Offsets of linked-to elements, built on first use.
 pub struct FileIndex {
     file: Arc<File>,
-    /// (start, end, line) of every member, in file order.
-    spans: Vec<(u64, u64, u64)>,
-    offsets: OnceLock<Result<HashMap<String, u64>, String>>,
+    /// (offset, line) of each linked-to element, by gml:id.
+    offsets: OnceLock<Offsets>,
     cache: Mutex<HashMap<String, Arc<RemoteElement>>>,
 }
 
@@ -30,8 +31,7 @@ fn scan(
     patterns: &[&[u8]],
     mut f: impl FnMut(u64, &[u8], usize),
 ) -> std::io::Result<()> {
-    let finders: Vec<memmem::Finder<'_>> =
-        patterns.iter().map(memmem::Finder::new).collect();
+    let finders: Vec<memmem::Finder<'_>> = patterns.iter().map(memmem::Finder::new).collect();
     let mut buf = vec![0u8; CHUNK + OVERLAP];
     let mut base = 0u64;
     let mut carried = 0usize;
@@ -76,17 +76,16 @@ fn quoted(window: &[u8], at: usize, quote: u8) -> Option<&str> {
 }
 
 impl FileIndex {
-    /// An index over `file` with its members (nothing is scanned yet).
-    pub fn new(file: Arc<File>, members: &[Member]) -> FileIndex {
+    /// An index over `file` (nothing is scanned yet).
+    pub fn new(file: Arc<File>) -> FileIndex {
         FileIndex {
             file,
-            spans: members.iter().map(|m| (m.start, m.end, m.line)).collect(),
             offsets: OnceLock::new(),
             cache: Mutex::new(HashMap::new()),
         }
     }
 
-    fn build(&self) -> Result<HashMap<String, u64>, String> {
+    fn build(&self) -> Offsets {
         let mut targets: HashSet<String> = HashSet::new();
         scan(&self.file, &[b"href=\"#", b"href='#"], |_, window, i| {
             let quote = window[i + 5];
@@ -95,9 +94,9 @@ impl FileIndex {
             }
         })
         .map_err(|e| e.to_string())?;
-        let mut offsets = HashMap::new();
+        let mut offsets: HashMap<String, u64> = HashMap::new();
         if targets.is_empty() {
-            return Ok(offsets);
+            return Ok(HashMap::new());
         }
         scan(&self.file, &[b"id=\"", b"id='"], |offset, window, i| {
             if i == 0 || window[i - 1] != b':' {
@@ -115,7 +114,28 @@ impl FileIndex {
             }
         })
         .map_err(|e| e.to_string())?;
-        Ok(offsets)
+        // Lines of the found elements: one more pass counting newlines up to each.
+        let mut found: Vec<(u64, String)> = offsets.into_iter().map(|(id, o)| (o, id)).collect();
+        found.sort_unstable();
+        let mut lines = HashMap::new();
+        let mut buf = vec![0u8; CHUNK];
+        let (mut pos, mut line) = (0u64, 1u64);
+        for (offset, id) in found {
+            while pos < offset {
+                let want = ((offset - pos) as usize).min(CHUNK);
+                let n = self
+                    .file
+                    .read_at(&mut buf[..want], pos)
+                    .map_err(|e| e.to_string())?;
+                if n == 0 {
+                    break;
+                }
+                line += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
+                pos += n as u64;
+            }
+            lines.insert(id, (offset, line));
+        }
+        Ok(lines)
     }
 
     /// The element with gml:id `id` anywhere in the file, if there is one.
@@ -127,23 +147,28 @@ impl FileIndex {
         }
         let offsets = self.offsets.get_or_init(|| self.build());
         let offsets = offsets.as_ref().map_err(Clone::clone)?;
-        let Some(&offset) = offsets.get(id) else {
+        let Some(&(offset, line)) = offsets.get(id) else {
             return Ok(None);
         };
-        let k = self.spans.partition_point(|s| s.0 <= offset);
-        let Some(&(start, end, line)) = k.checked_sub(1).and_then(|k| self.spans.get(k)) else {
-            return Ok(None);
+        // The element ends where its tree closes: read a growing window until it does.
+        let mut size = 256usize << 10;
+        let bytes = loop {
+            let mut bytes = vec![0u8; size];
+            let n = self
+                .file
+                .read_at(&mut bytes, offset)
+                .map_err(|e| e.to_string())?;
+            bytes.truncate(n);
+            // Complete, or broken well before the window's end (not for lack of bytes).
+            let done = match crate::dom::Dom::parse(&bytes, &Default::default()) {
+                Ok(_) => true,
+                Err(e) => e.offset + 4096 < n,
+            };
+            if done || n < size || size >= 1 << 30 {
+                break bytes;
+            }
+            size *= 4;
         };
-        if offset >= end {
-            return Ok(None);
-        }
-        let mut bytes = vec![0u8; (end - start) as usize];
-        self.file
-            .read_exact_at(&mut bytes, start)
-            .map_err(|e| e.to_string())?;
-        let at = (offset - start) as usize;
-        let line = line + memchr::memchr_iter(b'\n', &bytes[..at]).count() as u64;
-        bytes.drain(..at);
         let element = Arc::new(RemoteElement { bytes, line });
         if let Ok(mut cache) = self.cache.lock() {
             if cache.len() > 4096 {

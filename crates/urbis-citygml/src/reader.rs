@@ -8,16 +8,18 @@ use crate::error::{Error, Location, Result, Warning};
 use crate::index::FileIndex;
 use crate::names::Version;
 use crate::object::{convert_member, Shared};
-use crate::split::{self, Member, MemberKind};
+use crate::split::{self, Layout, Member, MemberKind};
 use crate::srs::{is_geographic, parse_srs_name};
 use crate::template::Templates;
 use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::collections::HashSet;
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 use urbis_model::{Crs, Feature, Header, JsonMap, Transform};
 
@@ -52,8 +54,10 @@ pub fn is_citygml_path(path: &Path) -> bool {
 pub struct Reader {
     path: PathBuf,
     file: Arc<File>,
-    members: Vec<(usize, Member)>,
-    next: usize,
+    /// City-object members found by the first pass and not read yet.
+    pending: VecDeque<(usize, Member)>,
+    /// The first pass, while it runs.
+    rx: Option<Receiver<ScanMessage>>,
     header: Header,
     version: Version,
     crs: Option<Crs>,
@@ -160,14 +164,54 @@ impl Reader {
             File::open(path).map_err(|e| Error::io(path, e))?
         };
         let file = Arc::new(file);
-        let mut source = BufReader::with_capacity(
-            1 << 16,
-            ReadAt {
-                file: &file,
-                pos: 0,
-            },
-        );
-        let layout = split::scan(&mut source as &mut dyn Read, path)?;
+        // The first pass runs on its own thread and hands members over as it finds them, so
+        // that conversion starts at once. Model-wide content that can sit anywhere in the file
+        // (appearanceMember, ImplicitGeometry templates, which CityJSON puts in the header)
+        // makes the reader wait for the whole pass first.
+        let full_scan = mentions_global_content(&file);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<ScanMessage>(1 << 14);
+        let scan_file = Arc::clone(&file);
+        let scan_path = path.to_path_buf();
+        std::thread::spawn(move || {
+            let mut source = BufReader::with_capacity(
+                1 << 16,
+                ReadAt {
+                    file: scan_file,
+                    pos: 0,
+                },
+            );
+            let mut k = 0usize;
+            let root_tx = tx.clone();
+            let member_tx = tx.clone();
+            let result = split::scan_with(
+                &mut source as &mut dyn Read,
+                &scan_path,
+                &mut |layout| {
+                    let _ = root_tx.send(ScanMessage::Root(Box::new(Layout {
+                        root: layout.root.clone(),
+                        root_line: layout.root_line,
+                        namespaces: layout.namespaces.clone(),
+                        root_uri: layout.root_uri.clone(),
+                    })));
+                },
+                &mut |m| {
+                    let _ = member_tx.send(ScanMessage::Member(k, m));
+                    k += 1;
+                },
+            );
+            let _ = tx.send(ScanMessage::Done(result.map(|_| ())));
+        });
+        let layout = match rx.recv() {
+            Ok(ScanMessage::Root(layout)) => *layout,
+            Ok(ScanMessage::Done(Err(e))) => return Err(e),
+            _ => {
+                return Err(Error::Xml {
+                    path: path.to_path_buf(),
+                    location: Location::default(),
+                    message: "no root element".into(),
+                })
+            }
+        };
         let version = layout
             .namespaces
             .uris
@@ -186,7 +230,34 @@ impl Reader {
             });
         };
         let namespaces = Arc::new(layout.namespaces.clone());
-        let index = Arc::new(FileIndex::new(Arc::clone(&file), &layout.members));
+        let index = Arc::new(FileIndex::new(Arc::clone(&file)));
+        // The members before the first city object (or all of them, for a full scan).
+        let mut model_members: Vec<(usize, Member)> = Vec::new();
+        let mut pending: VecDeque<(usize, Member)> = VecDeque::new();
+        let mut scan_done = false;
+        while !scan_done {
+            match rx.recv() {
+                Ok(ScanMessage::Member(k, m)) => {
+                    let is_object = m.kind == MemberKind::CityObjects;
+                    if is_object {
+                        if m.has_implicit {
+                            model_members.push((k, m.clone()));
+                        }
+                        pending.push_back((k, m));
+                        if !full_scan {
+                            break;
+                        }
+                    } else {
+                        model_members.push((k, m));
+                    }
+                }
+                Ok(ScanMessage::Done(result)) => {
+                    result?;
+                    scan_done = true;
+                }
+                Ok(ScanMessage::Root(_)) | Err(_) => scan_done = true,
+            }
+        }
         let mut warnings = Vec::new();
         let mut metadata = JsonMap::new();
         let mut srs_name = None;
@@ -194,7 +265,8 @@ impl Reader {
         let mut global = AppearanceIndex::default();
         let mut templates = Templates::default();
         let mut ctx = Ctx::new(Arc::clone(&namespaces), Some(Arc::clone(&index)), 1);
-        for (k, m) in layout.members.iter().enumerate() {
+        for (k, m) in &model_members {
+            let (k, m) = (*k, m);
             let wanted = match m.kind {
                 MemberKind::BoundedBy | MemberKind::Appearance | MemberKind::Other => true,
                 MemberKind::CityObjects => m.has_implicit,
@@ -259,12 +331,6 @@ impl Reader {
         if let Some(e) = extent {
             metadata.insert("geographicalExtent".into(), json!(e));
         }
-        let members: Vec<(usize, Member)> = layout
-            .members
-            .into_iter()
-            .enumerate()
-            .filter(|(_, m)| m.kind == MemberKind::CityObjects)
-            .collect();
         let scale = match &crs {
             Some(c) if is_geographic(c) => [1e-7, 1e-7, 1e-3],
             _ => [1e-3; 3],
@@ -283,7 +349,7 @@ impl Reader {
         };
         let translate = match extent {
             Some(e) => Some([e[0], e[1], e[2]]),
-            None => first_point(&file, path, &shared, &members),
+            None => first_point(&file, path, &shared, pending.make_contiguous()),
         };
         if let Some(t) = translate {
             let round = |v: f64, s: f64| (v / s).floor() * s;
@@ -305,8 +371,8 @@ impl Reader {
         let mut reader = Reader {
             path: path.to_path_buf(),
             file,
-            members,
-            next: 0,
+            pending,
+            rx: (!scan_done).then_some(rx),
             header,
             version,
             crs,
@@ -371,28 +437,58 @@ impl Reader {
         &self.path
     }
 
-    /// Number of top-level members holding city objects (an upper bound of the features,
-    /// except for relief features with several components).
-    pub fn member_count(&self) -> usize {
-        self.members.len()
+    /// Number of top-level members holding city objects still to read (an upper bound of
+    /// the features, except for relief features with several components), when the first
+    /// pass has finished.
+    pub fn member_count(&self) -> Option<usize> {
+        self.rx.is_none().then_some(self.pending.len())
+    }
+
+    /// Takes members from the first pass until a batch's worth is pending (or the pass ends).
+    fn fill(&mut self) -> Result<()> {
+        let Some(rx) = &self.rx else {
+            return Ok(());
+        };
+        loop {
+            if let (Some(first), Some(last)) = (self.pending.front(), self.pending.back()) {
+                if last.1.end - first.1.start > BATCH_BYTES {
+                    return Ok(());
+                }
+            }
+            match rx.recv() {
+                Ok(ScanMessage::Member(k, m)) => {
+                    if m.kind == MemberKind::CityObjects {
+                        self.pending.push_back((k, m));
+                    }
+                }
+                Ok(ScanMessage::Done(result)) => {
+                    self.rx = None;
+                    return result;
+                }
+                Ok(ScanMessage::Root(_)) | Err(_) => {
+                    self.rx = None;
+                    return Ok(());
+                }
+            }
+        }
     }
 
     /// The next batch of features, `None` at the end.
     pub fn next_batch(&mut self) -> Result<Option<Vec<Feature>>> {
-        if self.next >= self.members.len() {
+        self.fill()?;
+        let Some(first) = self.pending.front() else {
             return Ok(None);
+        };
+        let start = first.1.start;
+        let mut take = 1;
+        while take < self.pending.len() && self.pending[take].1.end - start <= BATCH_BYTES {
+            take += 1;
         }
-        let first = self.next;
-        let start = self.members[first].1.start;
-        let mut last = first;
-        while last + 1 < self.members.len() && self.members[last + 1].1.end - start <= BATCH_BYTES {
-            last += 1;
-        }
-        self.next = last + 1;
-        let end = self.members[last].1.end;
+        let batch: Vec<(usize, Member)> = self.pending.drain(..take).collect();
+        let end = batch[take - 1].1.end;
         let bytes = read_span(&self.file, &self.path, start, end)?;
         let shared = &self.shared;
-        let results: Vec<_> = self.members[first..=last]
+        let results: Vec<_> = batch
             .par_iter()
             .map(|(k, m)| {
                 let slice = &bytes[(m.start - start) as usize..(m.end - start) as usize];
@@ -453,13 +549,47 @@ fn first_point(
     None
 }
 
+/// What the first pass hands over.
+enum ScanMessage {
+    /// The root element (no members).
+    Root(Box<Layout>),
+    /// A member and its number in file order.
+    Member(usize, Member),
+    /// The end of the pass.
+    Done(Result<()>),
+}
+
+/// True when the file contains model-wide content that the header needs before any feature:
+/// global appearances or implicit geometries.
+fn mentions_global_content(file: &File) -> bool {
+    let patterns = [
+        memchr::memmem::Finder::new(b"appearanceMember"),
+        memchr::memmem::Finder::new(b"ImplicitGeometry"),
+    ];
+    let mut buf = vec![0u8; 8 << 20];
+    let mut offset = 0u64;
+    loop {
+        let n = match file.read_at(&mut buf, offset) {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => n,
+        };
+        if patterns.iter().any(|p| p.find(&buf[..n]).is_some()) {
+            return true;
+        }
+        if n < 64 {
+            return false;
+        }
+        offset += (n - 32) as u64;
+    }
+}
+
 /// Sequential reads through `read_at` (the file is shared with the link index).
-struct ReadAt<'f> {
-    file: &'f File,
+struct ReadAt {
+    file: Arc<File>,
     pos: u64,
 }
 
-impl Read for ReadAt<'_> {
+impl Read for ReadAt {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.file.read_at(buf, self.pos)?;
         self.pos += n as u64;

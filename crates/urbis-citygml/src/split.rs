@@ -52,8 +52,6 @@ pub struct Layout {
     pub namespaces: Namespaces,
     /// Namespace URI of the root element.
     pub root_uri: String,
-    /// The members in file order.
-    pub members: Vec<Member>,
 }
 
 struct Scanner<'r> {
@@ -191,8 +189,14 @@ fn read_root(tag: &[u8], layout: &mut Layout) -> std::result::Result<(), String>
     }
 }
 
-/// Scans `source` (named `path` in messages).
-pub fn scan(source: &mut dyn Read, path: &Path) -> Result<Layout> {
+/// Scans `source`, giving the root (name and namespaces, no members) to `on_root` as soon as it
+/// is read and each member to `on_member` as soon as it ends.
+pub fn scan_with(
+    source: &mut dyn Read,
+    path: &Path,
+    on_root: &mut dyn FnMut(&Layout),
+    on_member: &mut dyn FnMut(Member),
+) -> Result<Layout> {
     let mut s = Scanner {
         source,
         buf: Vec::with_capacity(CHUNK * 2),
@@ -265,7 +269,7 @@ pub fn scan(source: &mut dyn Read, path: &Path) -> Result<Layout> {
                 if depth == 1 {
                     if let Some((m, line, kind)) = member.take() {
                         let has_implicit = finder.find(&s.buf[m..end]).is_some();
-                        layout.members.push(Member {
+                        on_member(Member {
                             start: s.base + m as u64,
                             end: s.base + end as u64,
                             line,
@@ -290,6 +294,7 @@ pub fn scan(source: &mut dyn Read, path: &Path) -> Result<Layout> {
                         let tag = s.buf[p..end].to_vec();
                         read_root(&tag, &mut layout)
                             .map_err(|m| xml_error(layout.root_line, &m))?;
+                        on_root(&layout);
                         if self_closing {
                             root_closed = true;
                             continue;
@@ -299,7 +304,7 @@ pub fn scan(source: &mut dyn Read, path: &Path) -> Result<Layout> {
                         let kind = member_kind(local_name(&s.buf[p + 1..end]));
                         let line = s.line_at(p);
                         if self_closing {
-                            layout.members.push(Member {
+                            on_member(Member {
                                 start: s.base + p as u64,
                                 end: s.base + end as u64,
                                 line,

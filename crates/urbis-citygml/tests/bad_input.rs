@@ -74,7 +74,10 @@ fn wrong_namespace_is_named() {
     )
     .unwrap_err();
     assert!(matches!(e, Error::NotCityGml { line: 2, .. }), "{e}");
-    assert!(e.to_string().contains("http://example.com/notcitygml"), "{e}");
+    assert!(
+        e.to_string().contains("http://example.com/notcitygml"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -104,23 +107,33 @@ fn unresolved_xlink_is_a_warning_naming_line_and_id_and_the_rest_converts() {
     );
     let (features, warnings) = read(&doc(&[building("b1", &body)]), false).unwrap();
     assert_eq!(features.len(), 1);
-    let w = warnings.iter().find(|w| w.contains("#nowhere")).expect("warning");
+    let w = warnings
+        .iter()
+        .find(|w| w.contains("#nowhere"))
+        .expect("warning");
     assert!(w.contains("line 8") && w.contains("object b1"), "{w}");
     let g = features[0].objects[0].geometries();
-    assert_eq!(g.len(), 1, "the MultiSurface is kept, the empty Solid is not");
+    assert_eq!(
+        g.len(),
+        1,
+        "the MultiSurface is kept, the empty Solid is not"
+    );
     let e = read(&doc(&[building("b1", &body)]), true).unwrap_err();
     assert!(matches!(e, Error::Strict { .. }), "{e}");
 }
 
 #[test]
 fn polygon_with_fewer_than_three_points_is_skipped_with_its_id() {
-    let body = lod2(&[
-        polygon("good", SQUARE),
-        polygon("bad", "0 0 0 1 0 0 0 0 0"),
-    ]);
+    let body = lod2(&[polygon("good", SQUARE), polygon("bad", "0 0 0 1 0 0 0 0 0")]);
     let (features, warnings) = read(&doc(&[building("b1", &body)]), false).unwrap();
-    let w = warnings.iter().find(|w| w.contains("gml:id bad")).expect("warning");
-    assert!(w.contains("line 7") && w.contains("2 distinct points"), "{w}");
+    let w = warnings
+        .iter()
+        .find(|w| w.contains("gml:id bad"))
+        .expect("warning");
+    assert!(
+        w.contains("line 7") && w.contains("2 distinct points"),
+        "{w}"
+    );
     let g = &features[0].objects[0].geometries()[0];
     assert_eq!(g.boundaries.surface_count(), 1);
 }
@@ -129,9 +142,17 @@ fn polygon_with_fewer_than_three_points_is_skipped_with_its_id() {
 fn pos_list_not_matching_srs_dimension_is_skipped_with_its_id() {
     let body = lod2(&[polygon("good", SQUARE), polygon("odd", "0 0 0 1 0 0 1 1")]);
     let (features, warnings) = read(&doc(&[building("b1", &body)]), false).unwrap();
-    let w = warnings.iter().find(|w| w.contains("gml:id odd")).expect("warning");
+    let w = warnings
+        .iter()
+        .find(|w| w.contains("gml:id odd"))
+        .expect("warning");
     assert!(w.contains("not a multiple of srsDimension 3"), "{w}");
-    assert_eq!(features[0].objects[0].geometries()[0].boundaries.surface_count(), 1);
+    assert_eq!(
+        features[0].objects[0].geometries()[0]
+            .boundaries
+            .surface_count(),
+        1
+    );
 }
 
 #[test]
@@ -189,7 +210,11 @@ fn orientable_surface_minus_reverses_the_ring() {
     let f = &features[0];
     let g = &f.objects[0].geometries()[0];
     let ring = |r: usize| -> Vec<[i64; 3]> {
-        g.boundaries.ring(r).iter().map(|&i| f.vertices[i as usize]).collect()
+        g.boundaries
+            .ring(r)
+            .iter()
+            .map(|&i| f.vertices[i as usize])
+            .collect()
     };
     let mut reversed = ring(1);
     reversed.reverse();
@@ -208,4 +233,29 @@ fn latin1_files_are_read() {
     let (features, _) = read(&text, false).unwrap();
     let a = features[0].objects[0].attributes.as_ref().unwrap();
     assert_eq!(a["name"], "Stra\u{00DF}e");
+}
+
+#[test]
+fn links_to_polygons_of_other_members_resolve_forward_and_backward() {
+    let solid = |target: &str| {
+        format!(
+            "<bldg:lod2Solid><gml:Solid><gml:exterior><gml:CompositeSurface><gml:surfaceMember xlink:href=\"#{target}\"/></gml:CompositeSurface></gml:exterior></gml:Solid></bldg:lod2Solid>"
+        )
+    };
+    let text = doc(&[
+        building("b1", &solid("later")),
+        building(
+            "b2",
+            &lod2(&[polygon("later", SQUARE), polygon("earlier", SQUARE)]),
+        ),
+        building("b3", &solid("earlier")),
+    ]);
+    let (features, warnings) = read(&text, true).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    for k in [0, 2] {
+        let g = &features[k].objects[0].geometries()[0];
+        assert_eq!(g.kind, urbis_model::GeometryType::Solid);
+        assert_eq!(g.boundaries.surface_count(), 1, "feature {k}");
+        assert_eq!(features[k].vertices.len(), 4);
+    }
 }

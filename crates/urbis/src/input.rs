@@ -119,7 +119,7 @@ impl Input {
     pub fn feature_count(&self) -> Option<usize> {
         match self {
             Input::Json(r) => r.feature_count(),
-            Input::Gml(r, _) => Some(r.member_count()),
+            Input::Gml(r, _) => r.member_count(),
         }
     }
 
