@@ -34,8 +34,9 @@ pub struct Ctx {
     pub once: Vec<String>,
     /// Links followed in the current chain.
     pub link_depth: u32,
-    /// gml:id to node, for the member's own tree (built on the first link).
-    ids: Option<HashMap<Box<str>, u32>>,
+    /// Hash of a gml:id to its node, for the member's own tree (built on the first link;
+    /// a hit is confirmed against the tree, a collision falls back to a search).
+    ids: Option<HashMap<u64, u32>>,
     /// True while converting an element of another member.
     remote: bool,
 }
@@ -138,16 +139,24 @@ impl Ctx {
         if self.remote {
             return (0..dom.nodes.len() as u32).find(|&n| dom.id(n) == Some(id));
         }
+        let hash = |id: &str| {
+            use std::hash::{BuildHasher, BuildHasherDefault};
+            BuildHasherDefault::<crate::fxhash::FxHasher>::default().hash_one(id)
+        };
         let ids = self.ids.get_or_insert_with(|| {
             let mut map = HashMap::default();
             for n in 0..dom.nodes.len() as u32 {
                 if let Some(id) = dom.id(n) {
-                    map.entry(id.into()).or_insert(n);
+                    map.entry(hash(id)).or_insert(n);
                 }
             }
             map
         });
-        ids.get(id).copied()
+        match ids.get(&hash(id)) {
+            Some(&n) if dom.id(n) == Some(id) => Some(n),
+            Some(_) => (0..dom.nodes.len() as u32).find(|&n| dom.id(n) == Some(id)),
+            None => None,
+        }
     }
 
     /// Where the `xlink:href` of `node` leads; `None` when it has none.

@@ -134,6 +134,8 @@ impl<'a> Dom<'a> {
         // Local namespace declarations: (prefix, ns, depth at which declared).
         let mut scopes: Vec<(&'a str, u16, usize)> = Vec::new();
         let mut stack: Vec<u32> = Vec::new();
+        // Prefixes already resolved against the root's bindings (a member uses a handful).
+        let mut resolved: Vec<(&'a str, u16)> = Vec::new();
         let mut last_child: Vec<u32> = Vec::new();
         let error = |offset: u64, message: String| SyntaxError {
             offset: offset as usize,
@@ -166,13 +168,22 @@ impl<'a> Dom<'a> {
                         }
                         dom.attributes.push((alocal, aprefix, unescape(raw)));
                     }
-                    let ns = scopes
+                    let local_scope = scopes
                         .iter()
                         .rev()
                         .find(|(p, _, _)| *p == prefix)
-                        .map(|(_, ns, _)| *ns)
-                        .or_else(|| dom.namespaces.lookup(prefix))
-                        .unwrap_or(u16::MAX);
+                        .map(|(_, ns, _)| *ns);
+                    let ns = match local_scope {
+                        Some(ns) => ns,
+                        None => match resolved.iter().find(|(p, _)| *p == prefix) {
+                            Some(&(_, ns)) => ns,
+                            None => {
+                                let ns = dom.namespaces.lookup(prefix).unwrap_or(u16::MAX);
+                                resolved.push((prefix, ns));
+                                ns
+                            }
+                        },
+                    };
                     let index = dom.nodes.len() as u32;
                     let parent = stack.last().copied().unwrap_or(NONE);
                     dom.nodes.push(Node {

@@ -61,7 +61,9 @@ pub struct Reader {
     header: Header,
     version: Version,
     crs: Option<Crs>,
-    shared: Shared,
+    shared: Arc<Shared>,
+    /// The next batch, being converted on the thread pool.
+    in_flight: Option<Receiver<Result<BatchResults>>>,
     warnings: Vec<Warning>,
     batch_warnings: Vec<Warning>,
     once: HashSet<String>,
@@ -376,7 +378,8 @@ impl Reader {
             header,
             version,
             crs,
-            shared,
+            shared: Arc::new(shared),
+            in_flight: None,
             warnings: Vec::new(),
             batch_warnings: Vec::new(),
             once: HashSet::new(),
@@ -475,26 +478,28 @@ impl Reader {
 
     /// The next batch of features, `None` at the end.
     pub fn next_batch(&mut self) -> Result<Option<Vec<Feature>>> {
-        self.fill()?;
-        let Some(first) = self.pending.front() else {
-            return Ok(None);
+        // The batch converted in the background while the caller used the previous one, or
+        // this one now.
+        let results = match self.in_flight.take() {
+            Some(rx) => rx.recv().unwrap_or_else(|_| Ok(Vec::new()))?,
+            None => match self.take_batch()? {
+                Some(batch) => convert_batch(&self.shared, &self.file, &self.path, &batch)?,
+                None => return Ok(None),
+            },
         };
-        let start = first.1.start;
-        let mut take = 1;
-        while take < self.pending.len() && self.pending[take].1.end - start <= BATCH_BYTES {
-            take += 1;
+        // Start the next batch on the thread pool before handing this one over.
+        if let Some(batch) = self.take_batch()? {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let (shared, file, path) = (
+                Arc::clone(&self.shared),
+                Arc::clone(&self.file),
+                self.path.clone(),
+            );
+            rayon::spawn(move || {
+                let _ = tx.send(convert_batch(&shared, &file, &path, &batch));
+            });
+            self.in_flight = Some(rx);
         }
-        let batch: Vec<(usize, Member)> = self.pending.drain(..take).collect();
-        let end = batch[take - 1].1.end;
-        let bytes = read_span(&self.file, &self.path, start, end)?;
-        let shared = &self.shared;
-        let results: Vec<_> = batch
-            .par_iter()
-            .map(|(k, m)| {
-                let slice = &bytes[(m.start - start) as usize..(m.end - start) as usize];
-                convert_member(shared, *k, slice, m.line)
-            })
-            .collect();
         let mut features = Vec::new();
         for r in results {
             match r {
@@ -519,6 +524,20 @@ impl Reader {
         Ok(Some(features))
     }
 
+    /// The next members to convert, about a batch's worth of bytes.
+    fn take_batch(&mut self) -> Result<Option<Vec<(usize, Member)>>> {
+        self.fill()?;
+        let Some(first) = self.pending.front() else {
+            return Ok(None);
+        };
+        let start = first.1.start;
+        let mut take = 1;
+        while take < self.pending.len() && self.pending[take].1.end - start <= BATCH_BYTES {
+            take += 1;
+        }
+        Ok(Some(self.pending.drain(..take).collect()))
+    }
+
     /// Every remaining feature (small files and tests).
     pub fn read_all(&mut self) -> Result<Vec<Feature>> {
         let mut all = Vec::new();
@@ -527,6 +546,30 @@ impl Reader {
         }
         Ok(all)
     }
+}
+
+/// The results of converting one batch of members.
+type BatchResults = Vec<Result<crate::object::Converted, (u64, String)>>;
+
+/// Reads a batch's bytes and converts its members in parallel.
+fn convert_batch(
+    shared: &Shared,
+    file: &File,
+    path: &Path,
+    batch: &[(usize, Member)],
+) -> Result<BatchResults> {
+    let (Some(first), Some(last)) = (batch.first(), batch.last()) else {
+        return Ok(Vec::new());
+    };
+    let start = first.1.start;
+    let bytes = read_span(file, path, start, last.1.end)?;
+    Ok(batch
+        .par_iter()
+        .map(|(k, m)| {
+            let slice = &bytes[(m.start - start) as usize..(m.end - start) as usize];
+            convert_member(shared, *k, slice, m.line)
+        })
+        .collect())
 }
 
 /// The first coordinate of the first city object (for the transform's translation when the
