@@ -46,6 +46,11 @@ pub struct RawGeometry {
 }
 
 impl RawGeometry {
+    /// An empty geometry of a type.
+    pub fn empty(kind: GeometryType) -> Self {
+        Self::new(kind, None)
+    }
+
     fn new(kind: GeometryType, id: Option<&str>) -> Self {
         RawGeometry {
             kind,
@@ -138,6 +143,28 @@ pub fn parse_pos_list(text: &str, dim: usize, out: &mut Vec<[f64; 3]>) -> Result
     Ok(())
 }
 
+/// Parses one `pos` without attributes: two or three numbers.
+fn parse_pos(text: &str, out: &mut Vec<[f64; 3]>) -> Result<(), String> {
+    let mut point = [0.0; 3];
+    let mut count = 0;
+    for token in text.split_ascii_whitespace() {
+        if count == 3 {
+            return Err(format!("pos '{text}' has more than 3 coordinates"));
+        }
+        point[count] = token
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite())
+            .ok_or_else(|| format!("'{token}' is not a finite number"))?;
+        count += 1;
+    }
+    if count < 2 {
+        return Err(format!("pos '{text}' has {count} coordinates"));
+    }
+    out.push(point);
+    Ok(())
+}
+
 /// Parses GML 2 `coordinates` (`x,y,z x,y,z`, with `cs` and `ts` separators).
 fn parse_coordinates(dom: &Dom<'_>, node: u32, out: &mut Vec<[f64; 3]>) -> Result<(), String> {
     let cs = dom.attr(node, "cs").unwrap_or(",");
@@ -166,6 +193,7 @@ pub fn points_of(ctx: &mut Ctx, dom: &Dom<'_>, node: u32) -> Vec<[f64; 3]> {
     for child in dom.children(node) {
         let result = match dom.node(child).local {
             "posList" => parse_pos_list(dom.text(child), srs_dimension(dom, child), &mut out),
+            "pos" if dom.node(child).attr_count == 0 => parse_pos(dom.text(child), &mut out),
             "pos" => parse_pos_list(dom.text(child), srs_dimension(dom, child), &mut out),
             "coordinates" => parse_coordinates(dom, child, &mut out),
             "coord" => {

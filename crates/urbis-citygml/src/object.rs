@@ -13,12 +13,13 @@ use crate::builder::{build_geometry, FeatureAppearance, SemanticsOf, Thematic, V
 use crate::context::Ctx;
 use crate::dom::{Dom, Namespaces};
 use crate::fxhash::FxHashMap as HashMap;
+use crate::fxhash::FxHashSet as HashSet;
 use crate::gml::{geometry_of, with_target, RawGeometry};
 use crate::index::FileIndex;
 use crate::names::{self, is_standard_namespace};
 use crate::template::Templates;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use urbis_model::{
     Address, CityObject, CityObjectType, Feature, Geometry, GeometryInstance, GeometryType,
@@ -577,17 +578,18 @@ impl Walker<'_, '_> {
         // Boundary-surface polygons no geometry of their LoD uses.
         let mut leftovers: BTreeMap<String, (RawGeometry, Vec<Option<usize>>)> = BTreeMap::new();
         for (t, lod, p) in &state.thematic_geometries {
+            let used = used.get(lod);
+            // Most often every polygon is already in the object's geometry (a Solid linking to
+            // them): then there is nothing to parse again.
+            if used.is_some_and(|u| all_polygons_used(self.dom, *p, u)) {
+                continue;
+            }
             let Some(raw) = self.raw_of(*p) else { continue };
             let (acc, per) = leftovers.entry(lod.clone()).or_insert_with(|| {
-                let mut g = raw.clone();
-                g.kind = GeometryType::MultiSurface;
-                g.surfaces.clear();
-                g.lines.clear();
-                g.points.clear();
+                let mut g = RawGeometry::empty(GeometryType::MultiSurface);
                 g.id = None;
                 (g, Vec::new())
             });
-            let used = used.get(lod);
             for s in raw.surfaces {
                 if used.is_some_and(|u| s.ids.iter().any(|id| u.contains(id))) {
                     continue;
@@ -700,6 +702,32 @@ impl Walker<'_, '_> {
         });
         Some(g)
     }
+}
+
+/// True when every polygon under `node` has a gml:id in `used` (and there is at least one).
+fn all_polygons_used(dom: &Dom<'_>, node: u32, used: &HashSet<String>) -> bool {
+    let mut any = false;
+    let mut d = node + 1;
+    let end = dom.node(node).end;
+    while d < end {
+        let n = dom.node(d);
+        if matches!(
+            n.local,
+            "Polygon" | "Triangle" | "Rectangle" | "Surface" | "OrientableSurface"
+        ) {
+            match dom.id(d) {
+                Some(id) if used.contains(id) => any = true,
+                _ => return false,
+            }
+            d = n.end;
+            continue;
+        }
+        if dom.attr(d, "href").is_some() {
+            return false;
+        }
+        d += 1;
+    }
+    any
 }
 
 /// Adds an attribute; a repeated name collects its values in an array.

@@ -170,7 +170,6 @@ impl Reader {
         // that conversion starts at once. Model-wide content that can sit anywhere in the file
         // (appearanceMember, ImplicitGeometry templates, which CityJSON puts in the header)
         // makes the reader wait for the whole pass first.
-        let full_scan = mentions_global_content(&file);
         let (tx, rx) = std::sync::mpsc::sync_channel::<ScanMessage>(1 << 14);
         let scan_file = Arc::clone(&file);
         let scan_path = path.to_path_buf();
@@ -203,6 +202,8 @@ impl Reader {
             );
             let _ = tx.send(ScanMessage::Done(result.map(|_| ())));
         });
+        // Looked for while the first pass runs.
+        let full_scan = mentions_global_content(&file);
         let layout = match rx.recv() {
             Ok(ScanMessage::Root(layout)) => *layout,
             Ok(ScanMessage::Done(Err(e))) => return Err(e),
