@@ -593,3 +593,58 @@ fn validate_exit_codes_and_json_report() {
     let out = urbis(&["validate", s(&tmp.path().join("missing.city.json"))]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn citygml_converts_from_file_and_stdin_with_textures_found_and_strict_failing() {
+    let Some(data) = require_data("citygml_cli") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // A file in another folder: texture paths are rewritten to stay valid from there.
+    let gml = data.join("citygml/v1/geores/geores_testdata.gml");
+    let out = dir.path().join("geores.city.json");
+    let o = urbis(&["convert", s(&gml), s(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let images: Vec<&str> = doc["appearance"]["textures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["image"].as_str().unwrap())
+        .collect();
+    let found = images
+        .iter()
+        .filter(|i| dir.path().join(i).is_file())
+        .count();
+    // Two of the images are missing from the shared copy of the data set.
+    assert!(
+        found + 2 >= images.len() && found > 10,
+        "{found} of {images:?}"
+    );
+    // stdin to stdout, CityJSONSeq, and info --json on CityGML.
+    let small = data.join("citygml/v1/denhaag_1bwbp.gml");
+    let o = urbis_stdin(
+        &["convert", "-", "-", "--to", "cityjsonseq"],
+        &std::fs::read(&small).unwrap(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(lines.lines().count(), 2, "header and one building");
+    let o = urbis(&["info", s(&small), "--json"]);
+    let info: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(info["encoding"], "CityGML");
+    assert_eq!(info["version"], "1.0");
+    assert_eq!(info["types"]["BuildingPart"], 6);
+    // --strict: a warning (an srsName naming no EPSG CRS) becomes exit 2, no output file.
+    let local = data.join("citygml/v3/local_crs.gml");
+    let strict_out = dir.path().join("strict.city.json");
+    let o = urbis(&["convert", "--strict", s(&local), s(&strict_out)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("local-CRS-1"), "{}", stderr(&o));
+    assert!(!strict_out.exists());
+    let o = urbis(&["convert", s(&local), s(&strict_out)]);
+    assert!(o.status.success());
+    // validate on CityGML: exit 0 for a valid model.
+    let o = urbis(&["validate", s(&data.join("citygml/v1/fzk_house_lod3.gml"))]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

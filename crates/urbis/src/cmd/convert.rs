@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// CityGML 1.0, 2.0 and 3.0 are read streaming, one city object at a time; the mapping to
 /// CityJSON (types, semantics from boundary surfaces, LoD4 to LoD3, ImplicitGeometry to
 /// templates, materials and textures, ADE content as `prefix:name` attributes) is described in
-/// the README. Texture images stay referenced as in the CityGML file (relative to it). What
+/// the README. Relative texture image paths are rewritten to stay valid from OUT's folder. What
 /// cannot be converted is skipped with a warning that names the line and gml:id; `--strict`
 /// makes any such warning an error.
 ///
@@ -57,8 +57,71 @@ fn convert(input: &Path, output: &Path, to: Option<Format>, what: &str) -> Resul
     let reader = pipeline::open(input)?;
     let format = pipeline::output_format(to, output, reader.encoding());
     let header = reader.header().clone();
-    pipeline::run(reader, output, format, &header, what, Ok)?;
+    let rebase = texture_rebase(&reader.path(), output);
+    pipeline::run(reader, output, format, &header, what, |mut batch| {
+        if let Some((from, to)) = &rebase {
+            for f in &mut batch {
+                rebase_textures(f, from, to);
+            }
+        }
+        Ok(batch)
+    })?;
     Ok(0)
+}
+
+/// The input's and the output's folders (absolute) when texture paths must be rewritten:
+/// the output is a file in another folder than the input.
+fn texture_rebase(input: &Path, output: &Path) -> Option<(PathBuf, PathBuf)> {
+    if input.as_os_str() == "-" || output.as_os_str() == "-" {
+        return None;
+    }
+    let folder = |p: &Path| -> Option<PathBuf> {
+        let parent = p.parent().filter(|d| !d.as_os_str().is_empty());
+        std::fs::canonicalize(parent.unwrap_or(Path::new("."))).ok()
+    };
+    let (from, to) = (folder(input)?, folder(output)?);
+    (from != to).then_some((from, to))
+}
+
+/// Rewrites relative texture image paths (relative to the input's folder) to be relative to
+/// the output's folder, so that the images are still found.
+fn rebase_textures(feature: &mut urbis_model::Feature, from: &Path, to: &Path) {
+    let Some(app) = feature.appearance.as_mut() else {
+        return;
+    };
+    for texture in &mut app.textures {
+        let Some(image) = texture.get("image").and_then(|v| v.as_str()) else {
+            continue;
+        };
+        if image.contains("://") || Path::new(image).is_absolute() {
+            continue;
+        }
+        let target = from.join(image);
+        if let Some(rel) = relative_to(&target, to) {
+            texture.insert(
+                "image".into(),
+                serde_json::Value::String(rel.to_string_lossy().replace('\\', "/")),
+            );
+        }
+    }
+}
+
+/// `path` relative to the folder `base` (both absolute), with `..` where needed.
+fn relative_to(path: &Path, base: &Path) -> Option<PathBuf> {
+    let p: Vec<_> = path.components().collect();
+    let b: Vec<_> = base.components().collect();
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return None;
+    }
+    let mut out = PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &p[common..] {
+        out.push(c);
+    }
+    Some(out)
 }
 
 /// Runs `urbis convert`.
