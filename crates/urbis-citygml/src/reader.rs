@@ -354,6 +354,15 @@ impl Reader {
             Some(e) => Some([e[0], e[1], e[2]]),
             None => first_point(&file, path, &shared, pending.make_contiguous()),
         };
+        // Coordinates that look like degrees (a geographic CRS urbis does not list, such as
+        // JGD2011's EPSG:6697) get the geographic scale too: millimetres would be ~100 m there.
+        let mut scale = scale;
+        if let Some(t) = translate {
+            if t[0].abs() <= 180.0 && t[1].abs() <= 180.0 {
+                scale = [1e-7, 1e-7, 1e-3];
+                shared.transform.scale = scale;
+            }
+        }
         if let Some(t) = translate {
             let round = |v: f64, s: f64| (v / s).floor() * s;
             shared.transform.translate = [

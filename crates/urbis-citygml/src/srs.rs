@@ -77,6 +77,6 @@ pub fn parse_srs_name(srs: &str) -> (Option<Crs>, Option<String>) {
 pub fn is_geographic(crs: &Crs) -> bool {
     matches!(
         crs.epsg_code(),
-        Some(4326 | 4258 | 4979 | 4937 | 4269 | 4283 | 7844 | 4167 | 4019 | 4617)
+        Some(4326 | 4258 | 4979 | 4937 | 4269 | 4283 | 7844 | 4167 | 4019 | 4617 | 6668 | 6697)
     )
 }

@@ -259,3 +259,20 @@ fn links_to_polygons_of_other_members_resolve_forward_and_backward() {
         assert_eq!(features[k].vertices.len(), 4);
     }
 }
+
+#[test]
+fn coordinates_in_degrees_keep_sub_metre_precision() {
+    // A JGD2011 (EPSG:6697, latitude/longitude/height) building as Japan's PLATEAU publishes.
+    let ring = "35.6812345 139.7671234 10.0 35.6812345 139.7672234 10.0 35.6813345 139.7672234 10.0 35.6813345 139.7671234 10.0 35.6812345 139.7671234 10.0";
+    let body = format!(
+        "<bldg:lod1Solid><gml:Solid srsName=\"http://www.opengis.net/def/crs/EPSG/0/6697\"><gml:exterior><gml:CompositeSurface>{}</gml:CompositeSurface></gml:exterior></gml:Solid></bldg:lod1Solid>",
+        polygon("p1", ring)
+    );
+    let f = file(&doc(&[building("b1", &body)]));
+    let mut r = Reader::open(f.path()).unwrap();
+    let features = r.read_all().unwrap();
+    let t = r.header().transform;
+    assert!(t.scale[0] <= 1e-7, "{t:?}");
+    let v = t.apply(features[0].vertices[1]);
+    assert!((v[1] - 139.7672234).abs() < 1e-7, "{v:?}");
+}
