@@ -66,7 +66,7 @@ impl Ctx {
     /// The line of a node.
     pub fn line_of(&self, dom: &Dom<'_>, node: u32) -> u64 {
         let offset = (dom.node(node).offset as usize).min(dom.input.len());
-        self.line_base + memchr::memchr_iter(b'\n', &dom.input[..offset]).count() as u64
+        self.line_base + crate::split::count_lines(&dom.input[..offset])
     }
 
     /// The gml:id of a node or of its nearest ancestor that has one.
@@ -118,7 +118,7 @@ impl Ctx {
     }
 
     /// Switches to a tree from another member.
-    pub fn enter_remote(&mut self, _dom: &Dom<'_>, line: u64) -> Saved {
+    pub fn enter_remote(&mut self, line: u64) -> Saved {
         let saved = Saved {
             line_base: self.line_base,
             remote: self.remote,

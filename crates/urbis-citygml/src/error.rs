@@ -54,12 +54,12 @@ impl fmt::Display for Warning {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The file could not be read.
-    #[error("{path}: {source}")]
+    #[error("{path}: {cause}")]
     Io {
         /// The file.
         path: PathBuf,
-        /// The cause.
-        source: std::io::Error,
+        /// The I/O error (in the message, not chained: the CLI prints chains).
+        cause: std::io::Error,
     },
     /// The input is not well-formed XML.
     #[error("{path}: {location}: not well-formed XML: {message}")]
@@ -96,7 +96,7 @@ impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
-            source,
+            cause: source,
         }
     }
 }

@@ -350,7 +350,7 @@ pub fn with_target<T: Default>(
             match Dom::parse(&element.bytes, &ctx.namespaces) {
                 Ok(remote) => {
                     ctx.link_depth += 1;
-                    let saved = ctx.enter_remote(&remote, element.line);
+                    let saved = ctx.enter_remote(element.line);
                     let out = f(ctx, &remote, 0);
                     ctx.leave_remote(saved);
                     ctx.link_depth -= 1;

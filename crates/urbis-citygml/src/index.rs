@@ -4,9 +4,11 @@
 //! linked-to id, not one per element.
 
 use crate::context::RemoteElement;
+use crate::split::count_lines;
 use memchr::memmem;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
+use std::ops::ControlFlow;
 use std::os::unix::fs::FileExt;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -25,12 +27,13 @@ pub struct FileIndex {
     cache: Mutex<HashMap<String, Arc<RemoteElement>>>,
 }
 
-/// Calls `f(absolute offset, window, index in window)` for every occurrence of each pattern.
-fn scan(
+/// Calls `f(absolute offset, window, index in window)` for every occurrence of each pattern,
+/// reading the file in chunks; true when `f` stopped the scan.
+pub(crate) fn scan(
     file: &File,
     patterns: &[&[u8]],
-    mut f: impl FnMut(u64, &[u8], usize),
-) -> std::io::Result<()> {
+    mut f: impl FnMut(u64, &[u8], usize) -> ControlFlow<()>,
+) -> std::io::Result<bool> {
     let finders: Vec<memmem::Finder<'_>> = patterns.iter().map(memmem::Finder::new).collect();
     let mut buf = vec![0u8; CHUNK + OVERLAP];
     let mut base = 0u64;
@@ -55,13 +58,13 @@ fn scan(
         };
         for finder in &finders {
             for i in finder.find_iter(window) {
-                if i < limit {
-                    f(base + i as u64, window, i);
+                if i < limit && f(base + i as u64, window, i).is_break() {
+                    return Ok(true);
                 }
             }
         }
         if eof {
-            return Ok(());
+            return Ok(false);
         }
         buf.copy_within(limit..filled, 0);
         carried = filled - limit;
@@ -70,7 +73,7 @@ fn scan(
 }
 
 /// The quoted value starting at `window[at]` (`at` is just past the opening quote).
-fn quoted(window: &[u8], at: usize, quote: u8) -> Option<&str> {
+pub(crate) fn quoted(window: &[u8], at: usize, quote: u8) -> Option<&str> {
     let end = memchr::memchr(quote, window.get(at..)?)? + at;
     std::str::from_utf8(&window[at..end]).ok()
 }
@@ -92,6 +95,7 @@ impl FileIndex {
             if let Some(id) = quoted(window, i + 7, quote) {
                 targets.insert(id.to_string());
             }
+            ControlFlow::Continue(())
         })
         .map_err(|e| e.to_string())?;
         let mut offsets: HashMap<String, u64> = HashMap::new();
@@ -100,18 +104,19 @@ impl FileIndex {
         }
         scan(&self.file, &[b"id=\"", b"id='"], |offset, window, i| {
             if i == 0 || window[i - 1] != b':' {
-                return;
+                return ControlFlow::Continue(());
             }
             let quote = window[i + 3];
             let Some(id) = quoted(window, i + 4, quote) else {
-                return;
+                return ControlFlow::Continue(());
             };
             if !targets.contains(id) || offsets.contains_key(id) {
-                return;
+                return ControlFlow::Continue(());
             }
             if let Some(lt) = memchr::memrchr(b'<', &window[..i]) {
                 offsets.insert(id.to_string(), offset - (i - lt) as u64);
             }
+            ControlFlow::Continue(())
         })
         .map_err(|e| e.to_string())?;
         // Lines of the found elements: one more pass counting newlines up to each.
@@ -130,7 +135,7 @@ impl FileIndex {
                 if n == 0 {
                     break;
                 }
-                line += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
+                line += count_lines(&buf[..n]);
                 pos += n as u64;
             }
             lines.insert(id, (offset, line));

@@ -45,4 +45,4 @@ mod template;
 
 pub use error::{Error, Location, Result, Warning};
 pub use names::Version;
-pub use reader::{is_citygml_path, Options, Reader};
+pub use reader::{is_xml_file, Options, Reader};

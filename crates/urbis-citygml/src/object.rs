@@ -137,10 +137,7 @@ pub fn convert_member(
     };
     let dom = Dom::parse(bytes, &shared.namespaces).map_err(|e| {
         let at = e.offset.min(bytes.len());
-        (
-            line + memchr::memchr_iter(b'\n', &bytes[..at]).count() as u64,
-            e.message,
-        )
+        (line + crate::split::count_lines(&bytes[..at]), e.message)
     })?;
     let mut w = Walker {
         dom: &dom,
@@ -523,8 +520,10 @@ impl Walker<'_, '_> {
         }
     }
 
+    /// The model geometry of `raw`; a failure is a warning at `at` (the geometry's property).
     fn build(
         &mut self,
+        at: u32,
         raw: &RawGeometry,
         lod: String,
         per_surface: Vec<Option<usize>>,
@@ -546,7 +545,7 @@ impl Walker<'_, '_> {
         ) {
             Ok(g) => Some(g),
             Err(message) => {
-                self.ctx.warn_at_line(0, &message);
+                self.ctx.warn(self.dom, at, &message);
                 None
             }
         }
@@ -571,12 +570,14 @@ impl Walker<'_, '_> {
             for s in &raw.surfaces {
                 ids.extend(s.ids.iter().cloned());
             }
-            if let Some(g) = self.build(&raw, lod.clone(), per_surface, &state.thematics) {
+            if let Some(g) = self.build(*p, &raw, lod.clone(), per_surface, &state.thematics) {
                 out.push(g);
             }
         }
         // Boundary-surface polygons no geometry of their LoD uses.
-        let mut leftovers: BTreeMap<String, (RawGeometry, Vec<Option<usize>>)> = BTreeMap::new();
+        // Per LoD: the first property contributing (for warnings), the polygons, their semantics.
+        type Leftover = (u32, RawGeometry, Vec<Option<usize>>);
+        let mut leftovers: BTreeMap<String, Leftover> = BTreeMap::new();
         for (t, lod, p) in &state.thematic_geometries {
             let used = used.get(lod);
             // Most often every polygon is already in the object's geometry (a Solid linking to
@@ -585,10 +586,12 @@ impl Walker<'_, '_> {
                 continue;
             }
             let Some(raw) = self.raw_of(*p) else { continue };
-            let (acc, per) = leftovers.entry(lod.clone()).or_insert_with(|| {
-                let mut g = RawGeometry::empty(GeometryType::MultiSurface);
-                g.id = None;
-                (g, Vec::new())
+            let (_, acc, per) = leftovers.entry(lod.clone()).or_insert_with(|| {
+                (
+                    *p,
+                    RawGeometry::empty(GeometryType::MultiSurface),
+                    Vec::new(),
+                )
             });
             for s in raw.surfaces {
                 if used.is_some_and(|u| s.ids.iter().any(|id| u.contains(id))) {
@@ -598,11 +601,11 @@ impl Walker<'_, '_> {
                 per.push(Some(*t));
             }
         }
-        for (lod, (raw, per)) in leftovers {
+        for (lod, (at, raw, per)) in leftovers {
             if raw.surfaces.is_empty() {
                 continue;
             }
-            if let Some(g) = self.build(&raw, lod, per, &state.thematics) {
+            if let Some(g) = self.build(at, &raw, lod, per, &state.thematics) {
                 out.push(g);
             }
         }
@@ -623,7 +626,7 @@ impl Walker<'_, '_> {
             };
             let lod = if lod == "4" { "3".into() } else { lod };
             let n = raw.surfaces.len();
-            if let Some(g) = self.build(&raw, lod, vec![None; n], &state.thematics) {
+            if let Some(g) = self.build(*p, &raw, lod, vec![None; n], &state.thematics) {
                 out.push(g);
             }
         }

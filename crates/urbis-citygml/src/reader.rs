@@ -12,11 +12,12 @@ use crate::split::{self, Layout, Member, MemberKind};
 use crate::srs::{is_geographic, parse_srs_name};
 use crate::template::Templates;
 use rayon::prelude::*;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::HashSet;
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufReader, Read};
+use std::ops::ControlFlow;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
@@ -33,10 +34,19 @@ pub struct Options {
     pub strict: bool,
 }
 
-/// True when a path looks like CityGML (`.gml`, `.xml`, `.citygml`, case-insensitive).
-pub fn is_citygml_path(path: &Path) -> bool {
-    let name = path.to_string_lossy().to_ascii_lowercase();
-    name.ends_with(".gml") || name.ends_with(".xml") || name.ends_with(".citygml")
+/// True when the file at `path` starts (after a byte-order mark and blanks) with `<`: XML,
+/// so CityGML for urbis. Unreadable files give false.
+pub fn is_xml_file(path: &Path) -> bool {
+    let mut head = [0u8; 256];
+    let n = File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    let head = head[..n]
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&head[..n]);
+    head.iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|&b| b == b'<')
 }
 
 /// A streaming CityGML reader.
@@ -128,25 +138,12 @@ fn declared_latin1(file: &File) -> bool {
 
 /// The first `srsName="..."` value in the file.
 fn first_srs_name(file: &File) -> Option<String> {
-    let mut buf = vec![0u8; 1 << 20];
-    let mut offset = 0u64;
-    let finder = memchr::memmem::Finder::new(b"srsName=\"");
-    loop {
-        let n = file.read_at(&mut buf, offset).ok()?;
-        if n == 0 {
-            return None;
-        }
-        let window = &buf[..n];
-        if let Some(i) = finder.find(window) {
-            let rest = &window[i + 9..];
-            let end = memchr::memchr(b'"', rest)?;
-            return std::str::from_utf8(&rest[..end]).ok().map(String::from);
-        }
-        if n < buf.len() {
-            return None;
-        }
-        offset += (n - 64) as u64;
-    }
+    let mut found = None;
+    let _ = crate::index::scan(file, &[b"srsName=\""], |_, window, i| {
+        found = crate::index::quoted(window, i + 9, b'"').map(String::from);
+        ControlFlow::Break(())
+    });
+    found
 }
 
 impl Reader {
@@ -188,12 +185,7 @@ impl Reader {
                 &mut source as &mut dyn Read,
                 &scan_path,
                 &mut |layout| {
-                    let _ = root_tx.send(ScanMessage::Root(Box::new(Layout {
-                        root: layout.root.clone(),
-                        root_line: layout.root_line,
-                        namespaces: layout.namespaces.clone(),
-                        root_uri: layout.root_uri.clone(),
-                    })));
+                    let _ = root_tx.send(ScanMessage::Root(Box::new(layout.clone())));
                 },
                 &mut |m| {
                     let _ = member_tx.send(ScanMessage::Member(k, m));
@@ -282,9 +274,7 @@ impl Reader {
                 path: path.to_path_buf(),
                 location: Location {
                     line: Some(
-                        m.line
-                            + memchr::memchr_iter(b'\n', &bytes[..e.offset.min(bytes.len())])
-                                .count() as u64,
+                        m.line + crate::split::count_lines(&bytes[..e.offset.min(bytes.len())]),
                     ),
                     ..Location::default()
                 },
@@ -615,25 +605,12 @@ enum ScanMessage {
 /// True when the file contains model-wide content that the header needs before any feature:
 /// global appearances or implicit geometries.
 fn mentions_global_content(file: &File) -> bool {
-    let patterns = [
-        memchr::memmem::Finder::new(b"appearanceMember"),
-        memchr::memmem::Finder::new(b"ImplicitGeometry"),
-    ];
-    let mut buf = vec![0u8; 8 << 20];
-    let mut offset = 0u64;
-    loop {
-        let n = match file.read_at(&mut buf, offset) {
-            Ok(0) | Err(_) => return false,
-            Ok(n) => n,
-        };
-        if patterns.iter().any(|p| p.find(&buf[..n]).is_some()) {
-            return true;
-        }
-        if n < 64 {
-            return false;
-        }
-        offset += (n - 32) as u64;
-    }
+    crate::index::scan(
+        file,
+        &[b"appearanceMember", b"ImplicitGeometry"],
+        |_, _, _| ControlFlow::Break(()),
+    )
+    .unwrap_or(false)
 }
 
 /// Sequential reads through `read_at` (the file is shared with the link index).
@@ -649,7 +626,3 @@ impl Read for ReadAt {
         Ok(n)
     }
 }
-
-/// Keeps `Value` in use for the JSON helpers above.
-#[allow(dead_code)]
-fn _unused(_: Value) {}

@@ -42,7 +42,7 @@ pub struct Member {
 }
 
 /// The root element and the members.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Layout {
     /// Local name of the root element.
     pub root: String,
@@ -100,7 +100,8 @@ impl Scanner<'_> {
     }
 }
 
-fn count_lines(bytes: &[u8]) -> u64 {
+/// Newlines in `bytes`.
+pub(crate) fn count_lines(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 

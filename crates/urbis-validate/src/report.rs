@@ -219,7 +219,7 @@ pub fn validate_file_with(
         }
         return report;
     }
-    let citygml = path != Path::new("-") && is_xml_file(path);
+    let citygml = path != Path::new("-") && urbis_citygml::is_xml_file(path);
     if checks.schema && citygml {
         report.warnings.push(
             "CityGML input: the CityJSON schema checks do not apply; the XML is checked for well-formedness and the structure the reader maps".into(),
@@ -254,24 +254,9 @@ pub fn validate_file_with(
     report
 }
 
-/// True when the file starts (after blanks) with `<`: XML, so CityGML.
-pub fn is_xml_file(path: &Path) -> bool {
-    use std::io::Read;
-    let mut head = [0u8; 64];
-    let n = std::fs::File::open(path)
-        .and_then(|mut f| f.read(&mut head))
-        .unwrap_or(0);
-    let head = head[..n]
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .unwrap_or(&head[..n]);
-    head.iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(|&b| b == b'<')
-}
-
 /// The geometric validation of a CityJSON/CityJSONSeq file, batch by batch.
 fn validate_geometry(path: &Path, opts: &Options, report: &mut Report) {
-    if path != Path::new("-") && is_xml_file(path) {
+    if path != Path::new("-") && urbis_citygml::is_xml_file(path) {
         return validate_citygml(path, opts, report);
     }
     let mut reader = match urbis_cityjson::Reader::open(path) {

@@ -1,7 +1,6 @@
 //! Any input urbis reads: CityJSON, CityJSONSeq or CityGML, chosen by content.
 
 use anyhow::{Context, Result};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use urbis_cityjson::Encoding;
 use urbis_model::{Feature, Header, Summary};
@@ -30,14 +29,6 @@ pub enum Input {
     ),
 }
 
-/// True when the first non-blank byte of `head` is `<` (XML).
-fn looks_like_xml(head: &[u8]) -> bool {
-    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    head.iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(|&b| b == b'<')
-}
-
 impl Input {
     /// Opens `path` (`-` for stdin), detecting CityGML by its content.
     pub fn open(path: &Path, strict: bool) -> Result<Input> {
@@ -61,11 +52,7 @@ impl Input {
     }
 
     fn open_file(path: &Path, strict: bool) -> Result<Input> {
-        let mut head = [0u8; 256];
-        let n = std::fs::File::open(path)
-            .and_then(|mut f| f.read(&mut head))
-            .with_context(|| format!("opening {}", path.display()))?;
-        if looks_like_xml(&head[..n]) {
+        if urbis_citygml::is_xml_file(path) {
             let options = urbis_citygml::Options { strict };
             let reader = urbis_citygml::Reader::open_with(path, options)?;
             for w in reader.warnings() {
