@@ -17,4 +17,4 @@ pub mod writer;
 
 pub use error::{Error, Location, Result};
 pub use reader::{Encoding, Reader};
-pub use writer::{feature_line, Output, OutputFormat, Writer};
+pub use writer::{feature_line, header_line, Output, OutputFormat, Writer};

@@ -74,6 +74,11 @@ impl Output {
         &self.path
     }
 
+    /// Writes bytes (the target is replaced only by [`Output::commit`]).
+    pub fn write_bytes(&mut self, bytes: &[u8]) -> Result<()> {
+        self.write_all(bytes)
+    }
+
     fn write_all(&mut self, bytes: &[u8]) -> Result<()> {
         let r = match &mut self.inner {
             OutputInner::File(w) => w.write_all(bytes),
@@ -160,14 +165,15 @@ impl Writer {
             return Ok(());
         }
         self.started = true;
-        let mut buf = Vec::new();
-        ser::header_members(&mut buf, &self.header);
-        match self.format {
-            OutputFormat::CityJsonSeq => {
-                buf.extend_from_slice(b",\"CityObjects\":{},\"vertices\":[]}\n")
+        let buf = match self.format {
+            OutputFormat::CityJsonSeq => header_line(&self.header),
+            OutputFormat::CityJson => {
+                let mut buf = Vec::new();
+                ser::header_members(&mut buf, &self.header);
+                buf.extend_from_slice(b",\"CityObjects\":{");
+                buf
             }
-            OutputFormat::CityJson => buf.extend_from_slice(b",\"CityObjects\":{"),
-        }
+        };
         self.out.write_all(&buf)
     }
 
@@ -359,6 +365,15 @@ fn intern(
         list.push(item.clone());
         (list.len() - 1) as u32
     })
+}
+
+/// The first line of a CityJSONSeq for a header: a CityJSON object with empty `CityObjects`
+/// and `vertices`, newline included.
+pub fn header_line(header: &Header) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1024);
+    ser::header_members(&mut out, header);
+    out.extend_from_slice(b",\"CityObjects\":{},\"vertices\":[]}\n");
+    out
 }
 
 /// One CityJSONSeq line for a feature.

@@ -1,5 +1,6 @@
 //! 3D geometry for urbis, one algorithm per module in the manner of `georust/geo`.
 
+pub mod footprint;
 pub mod plane;
 pub mod project;
 pub mod reproject;
@@ -9,6 +10,7 @@ pub mod triangulate;
 pub mod vector;
 pub mod volume;
 
+pub use footprint::{footprint, Footprint, FootprintSource};
 pub use plane::{newell_normal, Plane};
 pub use project::Projection;
 pub use reproject::{ReprojectError, Reprojector};

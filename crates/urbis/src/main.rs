@@ -45,6 +45,10 @@ enum Command {
     Reproject(cmd::reproject::Args),
     Generate(cmd::generate::Args),
     Validate(cmd::validate::Args),
+    Import(cmd::import::Args),
+    Export(cmd::export::Args),
+    Serve(cmd::serve::Args),
+    Db(cmd::db::Args),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +71,10 @@ fn main() -> ExitCode {
         Command::Reproject(a) => cmd::reproject::run(a),
         Command::Generate(a) => cmd::generate::run(a),
         Command::Validate(a) => cmd::validate::run(a),
+        Command::Import(a) => cmd::import::run(a),
+        Command::Export(a) => cmd::export::run(a),
+        Command::Serve(a) => cmd::serve::run(a),
+        Command::Db(a) => cmd::db::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,10 +1,14 @@
 //! One module per command.
 
 pub mod convert;
+pub mod db;
+pub mod export;
 pub mod generate;
+pub mod import;
 pub mod info;
 pub mod lod;
 pub mod merge;
 pub mod reproject;
+pub mod serve;
 pub mod subset;
 pub mod validate;
