@@ -66,6 +66,11 @@ pub fn select(cid: i64, q: &Query) -> Result<Sql> {
                 .extend([b[5], b[2]].map(|v| Value::Real(v.clamp(-1e300, 1e300))));
         }
     }
+    if let Some(b) = q.lonlat {
+        sql.text
+            .push_str(" AND f.minlon <= ? AND f.maxlon >= ? AND f.minlat <= ? AND f.maxlat >= ?");
+        sql.params.extend([b[2], b[0], b[3], b[1]].map(Value::Real));
+    }
     if !q.types.is_empty() {
         sql.text.push_str(" AND f.type IN (");
         for (i, t) in q.types.iter().enumerate() {
@@ -92,7 +97,12 @@ pub fn select(cid: i64, q: &Query) -> Result<Sql> {
         sql.text.push_str(" AND ");
         filter(&mut sql, f)?;
     }
-    sql.text.push_str(" ORDER BY f.fid");
+    // Without a box, features come in the order they were stored. With one, in the spatial
+    // index's order (stable while the collection does not change), so that a page of a
+    // large box stops after `limit` matches instead of sorting them all.
+    if rtree_box.is_none() {
+        sql.text.push_str(" ORDER BY f.fid");
+    }
     Ok(sql)
 }
 

@@ -120,6 +120,10 @@ pub struct Query {
     /// Native-CRS box `[minx, miny, minz, maxx, maxy, maxz]` the feature extents must meet
     /// (a 2D box has infinite z bounds).
     pub bbox: Option<[f64; 6]>,
+    /// CRS84 box `[minlon, minlat, maxlon, maxlat]` the features' CRS84 extents must meet (a
+    /// caller asking in CRS84 sets `bbox` to its envelope in the native CRS, for the index,
+    /// and this for the exact answer).
+    pub lonlat: Option<[f64; 4]>,
     /// CityObject types to keep (empty: all).
     pub types: Vec<String>,
     /// Lifespan interval the features' must meet (`None` ends are open).
@@ -138,6 +142,7 @@ impl Default for Query {
     fn default() -> Self {
         Query {
             bbox: None,
+            lonlat: None,
             types: Vec::new(),
             datetime: None,
             filter: None,

@@ -217,16 +217,23 @@ fn bbox_and_type_queries(make: Factory) {
         bbox: Some(Query::bbox_2d([cx - 0.5, cy - 0.5, cx + 0.5, cy + 0.5])),
         ..Query::default()
     };
-    let got = ids(s.as_ref(), &q);
-    let expected: Vec<String> = records
-        .iter()
-        .filter(|r| {
-            r.bbox.is_some_and(|e| {
-                e[0] <= cx + 0.5 && e[3] >= cx - 0.5 && e[1] <= cy + 0.5 && e[4] >= cy - 0.5
+    // Spatial queries need not come in storage order: compare sorted.
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    let got = sorted(ids(s.as_ref(), &q));
+    let expected: Vec<String> = sorted(
+        records
+            .iter()
+            .filter(|r| {
+                r.bbox.is_some_and(|e| {
+                    e[0] <= cx + 0.5 && e[3] >= cx - 0.5 && e[1] <= cy + 0.5 && e[4] >= cy - 0.5
+                })
             })
-        })
-        .map(|r| r.id.clone())
-        .collect();
+            .map(|r| r.id.clone())
+            .collect(),
+    );
     assert_eq!(got, expected);
     assert!(got.contains(&records[0].id));
     // 3D: a box above every roof finds nothing.
@@ -235,6 +242,52 @@ fn bbox_and_type_queries(make: Factory) {
         ..Query::default()
     };
     assert!(ids(s.as_ref(), &high).is_empty());
+    // The same box in CRS84 terms, through the stored CRS84 extents.
+    let ll = records[0].lonlat.unwrap();
+    let by_lonlat = Query {
+        lonlat: Some(ll),
+        ..Query::default()
+    };
+    let got = sorted(ids(s.as_ref(), &by_lonlat));
+    assert!(got.contains(&records[0].id));
+    let expected: Vec<String> = sorted(
+        records
+            .iter()
+            .filter(|r| {
+                r.lonlat.is_some_and(|e| {
+                    e[0] <= ll[2] && e[2] >= ll[0] && e[1] <= ll[3] && e[3] >= ll[1]
+                })
+            })
+            .map(|r| r.id.clone())
+            .collect(),
+    );
+    assert_eq!(got, expected);
+    // Paging a box covers each match once.
+    let mut paged = Vec::new();
+    let big = Query::bbox_2d([b[0] - 100.0, b[1] - 100.0, b[0] + 100.0, b[1] + 100.0]);
+    let everything = sorted(ids(
+        s.as_ref(),
+        &Query {
+            bbox: Some(big),
+            ..Query::default()
+        },
+    ));
+    assert!(everything.len() > 10);
+    for offset in (0..everything.len() as u64 + 5).step_by(5) {
+        let page = s
+            .query(
+                "c",
+                &Query {
+                    bbox: Some(big),
+                    limit: 5,
+                    offset,
+                    ..Query::default()
+                },
+            )
+            .unwrap();
+        paged.extend(page.items.into_iter().map(|i| i.id));
+    }
+    assert_eq!(sorted(paged), everything);
     let roads = Query {
         types: vec!["Road".into()],
         ..Query::default()

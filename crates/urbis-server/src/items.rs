@@ -1,0 +1,673 @@
+//! `/collections/{id}/items` and `/collections/{id}/items/{featureId}`.
+
+use crate::crs::{parse_crs, swap_axes, RequestCrs};
+use crate::error::ApiError;
+use crate::html::{esc, link, page, table};
+use crate::negotiate::{etag, negotiate, not_modified, respond, Format};
+use crate::pages::{load_collection, urlencode};
+use crate::AppState;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use axum::response::Response;
+use bytes::Bytes;
+use std::fmt::Write as _;
+use std::sync::Arc;
+use urbis_store::{
+    CmpOp, Collection, Fields, Filter, Item, Literal, Property, Query as StoreQuery,
+};
+
+/// Parameters the items resource defines; any other is a property filter (`?attr=value`).
+const RESERVED: &[&str] = &[
+    "f",
+    "bbox",
+    "bbox-crs",
+    "crs",
+    "limit",
+    "offset",
+    "datetime",
+    "filter",
+    "filter-lang",
+    "filter-crs",
+    "type",
+];
+
+/// A parsed items request.
+struct ItemsRequest {
+    query: StoreQuery,
+    format: Format,
+    crs: RequestCrs,
+    explicit_limit: bool,
+}
+
+fn number_list(s: &str, what: &str) -> Result<Vec<f64>, ApiError> {
+    s.split(',')
+        .map(|v| {
+            v.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .ok_or_else(|| ApiError::bad(format!("{what}: '{v}' is not a number")))
+        })
+        .collect()
+}
+
+fn parse_datetime(s: &str) -> Result<[Option<String>; 2], ApiError> {
+    let check = |v: &str| -> Result<Option<String>, ApiError> {
+        if v.is_empty() || v == ".." {
+            return Ok(None);
+        }
+        let ok = v.len() >= 4
+            && v[..4].chars().all(|c| c.is_ascii_digit())
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '.' | '+'));
+        if ok {
+            Ok(Some(v.to_string()))
+        } else {
+            Err(ApiError::bad(format!(
+                "datetime: '{v}' is not an RFC 3339 date or time"
+            )))
+        }
+    };
+    match s.split_once('/') {
+        Some((a, b)) => {
+            let (a, b) = (check(a)?, check(b)?);
+            if a.is_none() && b.is_none() {
+                return Err(ApiError::bad(
+                    "datetime: an interval needs at least one end",
+                ));
+            }
+            if let (Some(x), Some(y)) = (&a, &b) {
+                if x > y {
+                    return Err(ApiError::bad(
+                        "datetime: the interval ends before it starts",
+                    ));
+                }
+            }
+            Ok([a, b])
+        }
+        None => {
+            let v = check(s)?.ok_or_else(|| ApiError::bad("datetime is empty"))?;
+            Ok([Some(v.clone()), Some(v)])
+        }
+    }
+}
+
+fn parse_request(
+    state: &AppState,
+    c: &Collection,
+    params: &[(String, String)],
+    headers: &HeaderMap,
+) -> Result<ItemsRequest, ApiError> {
+    let get = |k: &str| {
+        params
+            .iter()
+            .rev()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.as_str())
+    };
+    let format = negotiate(
+        get("f"),
+        headers,
+        &[
+            Format::GeoJson,
+            Format::Json,
+            Format::Html,
+            Format::CityJsonSeq,
+        ],
+        Format::GeoJson,
+    )?;
+    let format = if format == Format::Json {
+        Format::GeoJson
+    } else {
+        format
+    };
+    let mut q = StoreQuery::default();
+    let explicit_limit = get("limit").is_some();
+    q.limit = match get("limit") {
+        Some(l) => {
+            let n: usize = l
+                .trim()
+                .parse()
+                .map_err(|_| ApiError::bad(format!("limit: '{l}' is not a whole number")))?;
+            if n == 0 {
+                return Err(ApiError::bad("limit must be at least 1"));
+            }
+            n.min(state.config.max_limit)
+        }
+        None => state.config.default_limit,
+    };
+    if let Some(o) = get("offset") {
+        q.offset = o
+            .trim()
+            .parse()
+            .map_err(|_| ApiError::bad(format!("offset: '{o}' is not a whole number")))?;
+    }
+    let crs = match get("crs") {
+        Some(v) => parse_crs(v, c.crs)?,
+        None => RequestCrs::Crs84,
+    };
+    if let Some(b) = get("bbox") {
+        let n = number_list(b, "bbox")?;
+        let (b2, z) = match n.as_slice() {
+            [a, b, c, d] => ([*a, *b, *c, *d], None),
+            [a, b, z0, c, d, z1] => ([*a, *b, *c, *d], Some([*z0, *z1])),
+            _ => return Err(ApiError::bad("bbox needs 4 or 6 numbers")),
+        };
+        if b2[0] > b2[2] || b2[1] > b2[3] || z.is_some_and(|z| z[0] > z[1]) {
+            return Err(ApiError::bad(
+                "bbox: the lower corner must come first (boxes across the antimeridian are not supported)",
+            ));
+        }
+        let bbox_crs = match get("bbox-crs") {
+            Some(v) => parse_crs(v, c.crs)?,
+            None => RequestCrs::Crs84,
+        };
+        let native = match bbox_crs {
+            RequestCrs::Native(_) => b2,
+            other => {
+                if other == RequestCrs::Crs84
+                    && (b2[1] < -90.0 || b2[3] > 90.0 || b2[0] < -180.0 || b2[2] > 180.0)
+                {
+                    return Err(ApiError::bad(
+                        "bbox: CRS84 longitudes must be within ±180 and latitudes within ±90",
+                    ));
+                }
+                q.lonlat = Some(match other {
+                    RequestCrs::Epsg4326 => [b2[1], b2[0], b2[3], b2[2]],
+                    _ => b2,
+                });
+                state
+                    .converters
+                    .bbox_to_native(other, c.crs, b2)
+                    .ok_or_else(|| {
+                        ApiError::bad("bbox cannot be converted to the collection's CRS")
+                    })?
+            }
+        };
+        let (z0, z1) = z.map_or((f64::NEG_INFINITY, f64::INFINITY), |z| (z[0], z[1]));
+        q.bbox = Some([native[0], native[1], z0, native[2], native[3], z1]);
+    } else if get("bbox-crs").is_some() {
+        parse_crs(get("bbox-crs").unwrap_or_default(), c.crs)?;
+    }
+    if let Some(d) = get("datetime") {
+        q.datetime = Some(parse_datetime(d)?);
+    }
+    if let Some(t) = get("type") {
+        q.types = t
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+    }
+    let mut filters = Vec::new();
+    if let Some(text) = get("filter") {
+        let filter_crs = match get("filter-crs") {
+            Some(v) => parse_crs(v, c.crs)?,
+            None => RequestCrs::Crs84,
+        };
+        let conv = &state.converters;
+        let native = c.crs;
+        let to_native = move |p: [f64; 2]| conv.to_native(filter_crs, native, p);
+        let parsed = match get("filter-lang").unwrap_or("cql2-text") {
+            "cql2-text" => crate::cql2::parse_text(text, &to_native),
+            "cql2-json" => crate::cql2::parse_json(text, &to_native),
+            other => {
+                return Err(ApiError::bad(format!(
+                    "filter-lang {other} is not supported (cql2-text, cql2-json)"
+                )))
+            }
+        };
+        filters.push(parsed.map_err(|e| ApiError::bad(format!("filter: {e}")))?);
+    }
+    for (k, v) in params {
+        if RESERVED.contains(&k.as_str()) {
+            continue;
+        }
+        let text = Filter::Compare(Property::named(k), CmpOp::Eq, Literal::Text(v.clone()));
+        filters.push(match v.parse::<f64>() {
+            Ok(n) if n.is_finite() => Filter::Or(vec![
+                text,
+                Filter::Compare(Property::named(k), CmpOp::Eq, Literal::Number(n)),
+            ]),
+            _ => text,
+        });
+    }
+    q.filter = match filters.len() {
+        0 => None,
+        1 => filters.pop(),
+        _ => Some(Filter::And(filters)),
+    };
+    q.fields = match (format, crs) {
+        (Format::CityJsonSeq, _) => Fields::Body,
+        (_, RequestCrs::Native(_)) => Fields::SummaryNative,
+        _ => Fields::Summary,
+    };
+    if format == Format::CityJsonSeq
+        && !matches!(crs, RequestCrs::Native(_))
+        && get("crs").is_some()
+    {
+        return Err(ApiError::bad(
+            "CityJSON is served in the collection's own CRS only",
+        ));
+    }
+    Ok(ItemsRequest {
+        query: q,
+        format,
+        crs,
+        explicit_limit,
+    })
+}
+
+/// The current UTC time, RFC 3339.
+fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+fn geometry_for(item: &Item, crs: RequestCrs) -> String {
+    match (&item.geometry, crs) {
+        (Some(g), RequestCrs::Epsg4326) => swap_axes(g).unwrap_or_else(|| "null".into()),
+        (Some(g), _) => g.clone(),
+        (None, _) => "null".into(),
+    }
+}
+
+fn write_feature(out: &mut String, item: &Item, crs: RequestCrs, links: Option<&str>) {
+    out.push_str("{\"type\":\"Feature\",\"id\":");
+    out.push_str(&serde_json::to_string(&item.id).unwrap_or_else(|_| "\"\"".into()));
+    out.push_str(",\"geometry\":");
+    out.push_str(&geometry_for(item, crs));
+    out.push_str(",\"properties\":");
+    out.push_str(if item.properties.is_empty() {
+        "{}"
+    } else {
+        &item.properties
+    });
+    if let Some(l) = links {
+        out.push_str(",\"links\":");
+        out.push_str(l);
+    }
+    out.push('}');
+}
+
+/// The query string with `offset` replaced.
+fn with_offset(params: &[(String, String)], offset: u64) -> String {
+    let mut s = String::new();
+    for (k, v) in params.iter().filter(|(k, _)| k != "offset") {
+        let _ = write!(s, "{}={}&", urlencode(k), urlencode(v));
+    }
+    let _ = write!(s, "offset={offset}");
+    s
+}
+
+fn content_crs(r: &mut Response, crs: RequestCrs) {
+    if let Ok(v) = HeaderValue::from_str(&format!("<{}>", crs.uri())) {
+        r.headers_mut()
+            .insert(HeaderName::from_static("content-crs"), v);
+    }
+}
+
+/// `GET /collections/{collection}/items`.
+pub async fn items(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let base = state.base(&headers);
+    let c = load_collection(&state, id).await?;
+    let req = parse_request(&state, &c, &params, &headers)?;
+    let tag = etag((
+        "items",
+        &base,
+        &c.id,
+        c.revision,
+        &params,
+        req.format.param(),
+    ));
+    if let Some(r) = not_modified(&headers, &tag) {
+        return Ok(r);
+    }
+    if req.format == Format::CityJsonSeq {
+        return Ok(stream_seq(&state, c, req, &tag).await);
+    }
+    let collection = c.id.clone();
+    let query = req.query.clone();
+    let found = state
+        .blocking(move |s| Ok(s.query(&collection, &query)?))
+        .await?;
+    let items_url = format!("{base}/collections/{}/items", urlencode(&c.id));
+    let limit = req.query.limit as u64;
+    let offset = req.query.offset;
+    let mut links = vec![(
+        format!("{items_url}?{}", with_offset(&params, offset)),
+        "self",
+    )];
+    if found.more {
+        links.push((
+            format!("{items_url}?{}", with_offset(&params, offset + limit)),
+            "next",
+        ));
+    }
+    if offset > 0 {
+        links.push((
+            format!(
+                "{items_url}?{}",
+                with_offset(&params, offset.saturating_sub(limit))
+            ),
+            "prev",
+        ));
+    }
+    let mut r = match req.format {
+        Format::Html => {
+            let mut body =
+                String::from("<table><tr><th>id</th><th>type</th><th>properties</th></tr>");
+            for item in &found.items {
+                let props: String = serde_json::from_str::<serde_json::Value>(&item.properties)
+                    .ok()
+                    .and_then(|v| v.as_object().cloned())
+                    .map(|m| {
+                        m.iter()
+                            .filter(|(k, _)| *k != "type")
+                            .take(6)
+                            .map(|(k, v)| format!("{k}: {v}"))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    })
+                    .unwrap_or_default();
+                let _ = write!(
+                    body,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    link(
+                        &format!(
+                            "/collections/{}/items/{}?f=html",
+                            urlencode(&c.id),
+                            urlencode(&item.id)
+                        ),
+                        &item.id
+                    ),
+                    esc(&item.kind),
+                    esc(&props)
+                );
+            }
+            body.push_str("</table><p>");
+            for (href, rel) in &links[1..] {
+                let _ = write!(body, "{} ", link(&format!("{href}&f=html"), rel));
+            }
+            body.push_str("</p>");
+            respond(
+                Format::Html,
+                &tag,
+                page(
+                    &format!(
+                        "{}: features {}–{}",
+                        c.title.as_deref().unwrap_or(&c.id),
+                        offset + 1,
+                        offset + found.items.len() as u64
+                    ),
+                    &body,
+                ),
+            )
+        }
+        _ => {
+            let mut out = String::with_capacity(found.items.len() * 1024 + 1024);
+            out.push_str("{\"type\":\"FeatureCollection\",\"features\":[");
+            for (i, item) in found.items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_feature(&mut out, item, req.crs, None);
+            }
+            let _ = write!(
+                out,
+                "],\"numberReturned\":{},\"timeStamp\":\"{}\",\"links\":[",
+                found.items.len(),
+                now_rfc3339()
+            );
+            for (i, (href, rel)) in links.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let _ = write!(
+                    out,
+                    "{{\"href\":{},\"rel\":\"{rel}\",\"type\":\"application/geo+json\"}}",
+                    serde_json::to_string(href).unwrap_or_default()
+                );
+            }
+            out.push_str("]}");
+            respond(Format::GeoJson, &tag, out)
+        }
+    };
+    content_crs(&mut r, req.crs);
+    Ok(r)
+}
+
+/// Streams CityJSONSeq: the collection's header line, then one line per matching feature.
+async fn stream_seq(
+    state: &Arc<AppState>,
+    c: Collection,
+    req: ItemsRequest,
+    tag: &str,
+) -> Response {
+    let (send, receive) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
+    let store = state.store.clone();
+    let permits = state.permits.clone();
+    let mut query = req.query;
+    let limit = req.explicit_limit.then_some(query.limit);
+    query.limit = usize::MAX;
+    let header = c.header.clone();
+    tokio::spawn(async move {
+        let Ok(_permit) = permits.acquire_owned().await else {
+            return;
+        };
+        let _ = tokio::task::spawn_blocking(move || {
+            let mut chunk = Vec::with_capacity(1 << 16);
+            chunk.extend_from_slice(header.as_bytes());
+            chunk.push(b'\n');
+            let mut sent = 0usize;
+            let result = store.scan(&c.id, &query, &mut |item| {
+                if let Some(body) = item.body {
+                    chunk.extend_from_slice(&body);
+                    chunk.push(b'\n');
+                    sent += 1;
+                }
+                if chunk.len() >= 1 << 16 {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(1 << 16));
+                    if send.blocking_send(Ok(Bytes::from(full))).is_err() {
+                        return Ok(false); // the client went away
+                    }
+                }
+                Ok(limit.is_none_or(|l| sent < l))
+            });
+            match result {
+                Ok(()) => {
+                    let _ = send.blocking_send(Ok(Bytes::from(chunk)));
+                }
+                Err(e) => {
+                    tracing::error!("streaming {}: {e}", c.id);
+                    let _ = send.blocking_send(Err(std::io::Error::other(e.to_string())));
+                }
+            }
+        })
+        .await;
+    });
+    let stream = futures_util::stream::unfold(receive, |mut r| async move {
+        r.recv().await.map(|item| (item, r))
+    });
+    let mut r = respond(Format::CityJsonSeq, tag, Body::from_stream(stream));
+    content_crs(&mut r, req.crs);
+    r
+}
+
+/// `GET /collections/{collection}/items/{feature}`.
+pub async fn item(
+    State(state): State<Arc<AppState>>,
+    Path((id, feature)): Path<(String, String)>,
+    headers: HeaderMap,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let base = state.base(&headers);
+    let c = load_collection(&state, id).await?;
+    let get = |k: &str| {
+        params
+            .iter()
+            .rev()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.as_str())
+    };
+    let format = negotiate(
+        get("f"),
+        &headers,
+        &[
+            Format::GeoJson,
+            Format::Json,
+            Format::Html,
+            Format::CityJson,
+            Format::CityJsonSeq,
+        ],
+        Format::GeoJson,
+    )?;
+    let format = if format == Format::Json {
+        Format::GeoJson
+    } else {
+        format
+    };
+    let crs = match get("crs") {
+        Some(v) => parse_crs(v, c.crs)?,
+        None => RequestCrs::Crs84,
+    };
+    let tag = etag((
+        "item",
+        &base,
+        &c.id,
+        c.revision,
+        &feature,
+        &params,
+        format.param(),
+    ));
+    if let Some(r) = not_modified(&headers, &tag) {
+        return Ok(r);
+    }
+    let fields = match (format, crs) {
+        (Format::CityJson | Format::CityJsonSeq, _) => Fields::Body,
+        (_, RequestCrs::Native(_)) => Fields::SummaryNative,
+        _ => Fields::Summary,
+    };
+    let (collection, wanted) = (c.id.clone(), feature.clone());
+    let found = state
+        .blocking(move |s| Ok(s.get(&collection, &wanted, fields)?))
+        .await?
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "no feature \"{feature}\" in collection \"{}\"",
+                c.id
+            ))
+        })?;
+    let self_url = format!(
+        "{base}/collections/{}/items/{}",
+        urlencode(&c.id),
+        urlencode(&found.id)
+    );
+    let mut r = match format {
+        Format::CityJson => {
+            let mut r = respond(format, &tag, found.body.unwrap_or_default());
+            if let Ok(v) = HeaderValue::from_str(&format!(
+                "<{base}/collections/{}?f=cityjson>; rel=\"describedby\"; type=\"application/city+json\"",
+                urlencode(&c.id)
+            )) {
+                r.headers_mut().insert(axum::http::header::LINK, v);
+            }
+            r
+        }
+        Format::CityJsonSeq => {
+            let mut body = c.header.clone().into_bytes();
+            body.push(b'\n');
+            body.extend_from_slice(&found.body.unwrap_or_default());
+            body.push(b'\n');
+            respond(format, &tag, body)
+        }
+        Format::Html => {
+            let mut rows = vec![
+                ("id".to_string(), found.id.clone()),
+                ("type".to_string(), found.kind.clone()),
+            ];
+            if let Ok(serde_json::Value::Object(m)) = serde_json::from_str(&found.properties) {
+                rows.extend(
+                    m.iter()
+                        .filter(|(k, _)| *k != "type")
+                        .map(|(k, v)| (k.clone(), v.to_string())),
+                );
+            }
+            let body = format!(
+                "{}<p>{} · {} · {}</p>",
+                table(&rows),
+                link(&format!("{self_url}?f=geojson"), "GeoJSON"),
+                link(&format!("{self_url}?f=cityjson"), "CityJSON"),
+                link(
+                    &format!("/collections/{}/items?f=html", urlencode(&c.id)),
+                    "all features"
+                )
+            );
+            respond(format, &tag, page(&found.id, &body))
+        }
+        _ => {
+            let links = format!(
+                "[{{\"href\":{},\"rel\":\"self\",\"type\":\"application/geo+json\"}},{{\"href\":{},\"rel\":\"alternate\",\"type\":\"application/city+json\"}},{{\"href\":{},\"rel\":\"collection\",\"type\":\"application/json\"}}]",
+                serde_json::to_string(&self_url).unwrap_or_default(),
+                serde_json::to_string(&format!("{self_url}?f=cityjson")).unwrap_or_default(),
+                serde_json::to_string(&format!("{base}/collections/{}", urlencode(&c.id))).unwrap_or_default()
+            );
+            let mut out = String::with_capacity(2048);
+            write_feature(&mut out, &found, crs, Some(&links));
+            respond(format, &tag, out)
+        }
+    };
+    if matches!(format, Format::GeoJson | Format::Html) {
+        content_crs(&mut r, crs);
+    } else if let Some(code) = c.crs {
+        content_crs(&mut r, RequestCrs::Native(code));
+    }
+    Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_rfc3339() {
+        let t = now_rfc3339();
+        assert_eq!(t.len(), 20, "{t}");
+        assert!(t.starts_with("20") && t.ends_with('Z'));
+    }
+
+    #[test]
+    fn datetime_forms() {
+        assert!(parse_datetime("2020-01-01").is_ok());
+        assert!(parse_datetime("2020-01-01T00:00:00Z/..").is_ok());
+        assert!(parse_datetime("../2020-01-01").is_ok());
+        assert!(parse_datetime("../..").is_err());
+        assert!(parse_datetime("2021-01-01/2020-01-01").is_err());
+        assert!(parse_datetime("yesterday").is_err());
+    }
+}
