@@ -257,6 +257,7 @@ pub fn convex_hull(mut points: Vec<[f64; 2]>) -> Vec<[f64; 2]> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

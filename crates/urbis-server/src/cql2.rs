@@ -716,6 +716,7 @@ fn json_geometry(v: &Value, to_native: ToNative) -> Result<Option<Region>, Strin
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -1,4 +1,5 @@
 //! The backend-independent store suite, on SQLite.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use urbis_store::Store;
 use urbis_store_sqlite::SqliteStore;

@@ -32,6 +32,7 @@ pub fn unpack(packed: &[u8]) -> std::io::Result<Vec<u8>> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     #[test]
     fn large_and_repeated_bodies_round_trip() {

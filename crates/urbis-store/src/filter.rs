@@ -210,6 +210,7 @@ impl Filter {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -226,7 +227,7 @@ mod tests {
             vec![[2.0, 2.0], [2.0, 8.0], [8.0, 8.0], [8.0, 2.0], [2.0, 2.0]],
         ];
         let inner = Region::polygon(vec![vec![[4.0, 4.0], [6.0, 4.0], [6.0, 6.0]]]);
-        assert!(!inner.intersects(&[with_hole.clone()]));
+        assert!(!inner.intersects(std::slice::from_ref(&with_hole)));
         let crossing = Region::polygon(vec![vec![[1.0, 1.0], [6.0, 1.0], [6.0, 6.0]]]);
         assert!(crossing.intersects(&[with_hole]));
     }

@@ -251,6 +251,7 @@ pub fn geojson_geometry(polygons: &[Vec<Vec<[f64; 2]>>], precision: f64) -> Stri
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use urbis_model::synthetic::{features, header, CitySpec};

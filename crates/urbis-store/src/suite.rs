@@ -13,9 +13,12 @@ use urbis_model::{CityObject, CityObjectType, Feature};
 /// Makes a new, empty store.
 pub type Factory<'a> = &'a dyn Fn() -> Box<dyn Store>;
 
+/// One named check of the suite.
+type Check = (&'static str, fn(Factory));
+
 /// Every check, in order; the name of each is printed as it runs.
 pub fn run_all(make: Factory) {
-    let checks: [(&str, fn(Factory)); 11] = [
+    let checks: [Check; 11] = [
         ("empty store", empty_store),
         ("commit makes features visible", commit_makes_visible),
         (

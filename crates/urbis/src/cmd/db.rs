@@ -40,7 +40,7 @@ enum DbCommand {
     },
 }
 
-fn open(db: &PathBuf) -> Result<urbis_store_sqlite::SqliteStore> {
+fn open(db: &std::path::Path) -> Result<urbis_store_sqlite::SqliteStore> {
     if !db.exists() {
         return Err(anyhow!("no store at {}", db.display()));
     }
