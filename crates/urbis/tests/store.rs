@@ -5,7 +5,7 @@
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use urbis_testkit::{canonical, compare, files, read, require_data};
 
 fn urbis(args: &[&str]) -> Output {
@@ -388,5 +388,35 @@ fn export_bbox_keeps_only_features_meeting_it() {
     let missing = urbis(&["export", s(&out), "--db", s(&db), "--collection", "nope"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no collection named \"nope\""));
-    let _ = Duration::from_secs(0);
+}
+
+#[test]
+fn citygml_imports_like_its_cityjson_twin() {
+    let Some(data) = require_data("import CityGML") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("gml.db");
+    let gml = data.join("citygml/v1/denhaag_01.gml");
+    ok(&urbis(&[
+        "import",
+        s(&gml),
+        "--db",
+        s(&db),
+        "--collection",
+        "dh",
+    ]));
+    assert_eq!(collection_counts(&db)["dh"].as_u64(), Some(845));
+    let out = tmp.path().join("dh.city.json");
+    ok(&urbis(&[
+        "export",
+        s(&out),
+        "--db",
+        s(&db),
+        "--collection",
+        "dh",
+    ]));
+    let (_, features) = read(&out);
+    let objects: usize = features.iter().map(|f| f.objects.len()).sum();
+    assert_eq!(objects, 2498);
 }
