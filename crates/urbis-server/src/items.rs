@@ -327,6 +327,13 @@ fn content_crs(r: &mut Response, crs: RequestCrs) {
     }
 }
 
+/// What the blocking part of an items request found.
+enum Prepared {
+    NotModified(Response),
+    Stream(Collection, ItemsRequest, String),
+    Page(Collection, ItemsRequest, String, urbis_store::Page),
+}
+
 /// `GET /collections/{collection}/items`.
 pub async fn items(
     State(state): State<Arc<AppState>>,
@@ -335,27 +342,30 @@ pub async fn items(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
     let base = state.base(&headers);
-    let c = load_collection(&state, id).await?;
-    let req = parse_request(&state, &c, &params, &headers)?;
-    let tag = etag((
-        "items",
-        &base,
-        &c.id,
-        c.revision,
-        &params,
-        req.format.param(),
-    ));
-    if let Some(r) = not_modified(&headers, &tag) {
-        return Ok(r);
-    }
-    if req.format == Format::CityJsonSeq {
-        return Ok(stream_seq(&state, c, req, &tag).await);
-    }
-    let collection = c.id.clone();
-    let query = req.query.clone();
-    let found = state
-        .blocking(move |s| Ok(s.query(&collection, &query)?))
+    // One trip to a blocking thread: the collection, the request checked against it, the page.
+    let (st, hdrs, ps, b) = (state.clone(), headers.clone(), params.clone(), base.clone());
+    let prepared = state
+        .blocking(move |s| {
+            let c = s
+                .collection(&id)?
+                .ok_or_else(|| ApiError::not_found(format!("no collection \"{id}\"")))?;
+            let req = parse_request(&st, &c, &ps, &hdrs)?;
+            let tag = etag(("items", &b, &c.id, c.revision, &ps, req.format.param()));
+            if let Some(r) = not_modified(&hdrs, &tag) {
+                return Ok(Prepared::NotModified(r));
+            }
+            if req.format == Format::CityJsonSeq {
+                return Ok(Prepared::Stream(c, req, tag));
+            }
+            let found = s.query(&c.id, &req.query)?;
+            Ok(Prepared::Page(c, req, tag, found))
+        })
         .await?;
+    let (c, req, tag, found) = match prepared {
+        Prepared::NotModified(r) => return Ok(r),
+        Prepared::Stream(c, req, tag) => return Ok(stream_seq(&state, c, req, &tag).await),
+        Prepared::Page(c, req, tag, found) => (c, req, tag, found),
+    };
     let items_url = format!("{base}/collections/{}/items", urlencode(&c.id));
     let limit = req.query.limit as u64;
     let offset = req.query.offset;
