@@ -288,7 +288,7 @@ impl Store for SqliteStore {
         let checks = [
             ("SELECT count(*) FROM object_ids o LEFT JOIN features f ON f.fid = o.fid WHERE f.fid IS NULL",
              "object ids pointing at no feature"),
-            ("SELECT count(*) FROM features f LEFT JOIN object_ids o ON o.fid = f.fid AND o.id = f.id WHERE o.fid IS NULL",
+            ("SELECT count(*) FROM features f LEFT JOIN object_ids o ON o.cid = f.cid AND o.id = f.id AND o.fid = f.fid WHERE o.fid IS NULL",
              "features whose id is not indexed"),
             ("SELECT count(*) FROM features f LEFT JOIN features_rtree r ON r.fid = f.fid WHERE (r.fid IS NULL) <> (f.minx IS NULL)",
              "features missing from (or wrongly in) the spatial index"),

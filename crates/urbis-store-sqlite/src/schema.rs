@@ -36,6 +36,7 @@ pub const MIGRATIONS: &[&str] = &[
         minx REAL, miny REAL, minz REAL, maxx REAL, maxy REAL, maxz REAL,
         minlon REAL, minlat REAL, maxlon REAL, maxlat REAL,
         dt_start TEXT, dt_end TEXT,
+        objects TEXT NOT NULL,
         body BLOB NOT NULL
      );
      CREATE INDEX features_cid ON features(cid);
@@ -46,7 +47,6 @@ pub const MIGRATIONS: &[&str] = &[
         fid INTEGER NOT NULL,
         PRIMARY KEY (cid, id)
      ) WITHOUT ROWID;
-     CREATE INDEX object_ids_fid ON object_ids(fid);
      CREATE VIRTUAL TABLE features_rtree USING rtree(fid, minx, maxx, miny, maxy, minz, maxz);",
 ];
 

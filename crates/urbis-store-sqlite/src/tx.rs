@@ -110,8 +110,25 @@ impl<'a> SqliteTransaction<'a> {
 
     fn delete_fid(&mut self, fid: i64) -> Result<()> {
         let e = err("deleting a feature");
+        // The feature row lists its object ids, so the id index needs no index by feature.
+        let objects: String = self
+            .conn
+            .prepare_cached("SELECT objects FROM features WHERE fid = ?1")
+            .and_then(|mut s| s.query_row([fid], |r| r.get(0)))
+            .map_err(&e)?;
+        let ids: Vec<String> = serde_json::from_str(&objects).map_err(|x| {
+            StoreError::backend(
+                "deleting a feature",
+                format!("its object list is damaged: {x}"),
+            )
+        })?;
+        for id in ids {
+            self.conn
+                .prepare_cached("DELETE FROM object_ids WHERE cid = ?1 AND id = ?2 AND fid = ?3")
+                .and_then(|mut s| s.execute(rusqlite::params![self.cid, id, fid]))
+                .map_err(&e)?;
+        }
         for q in [
-            "DELETE FROM object_ids WHERE fid = ?1",
             "DELETE FROM features_rtree WHERE fid = ?1",
             "DELETE FROM features WHERE fid = ?1",
         ] {
@@ -182,8 +199,8 @@ impl Transaction for SqliteTransaction<'_> {
             .prepare_cached(
                 "INSERT INTO features(cid, id, type, properties, footprint, footprint_native,
                     minx, miny, minz, maxx, maxy, maxz, minlon, minlat, maxlon, maxlat,
-                    dt_start, dt_end, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                    dt_start, dt_end, objects, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
             )
             .and_then(|mut s| {
                 s.execute(rusqlite::params![
@@ -205,6 +222,7 @@ impl Transaction for SqliteTransaction<'_> {
                     ll.map(|b| b[3]),
                     r.datetime[0],
                     r.datetime[1],
+                    serde_json::to_string(&r.object_ids).unwrap_or_else(|_| "[]".into()),
                     r.body,
                 ])
             })
@@ -232,11 +250,9 @@ impl Transaction for SqliteTransaction<'_> {
                     ),
                 })?;
         }
-        if let Ok(serde_json::Value::Object(p)) = serde_json::from_str(&r.properties) {
-            for k in p.keys() {
-                if !self.attributes.contains(k) {
-                    self.attributes.insert(k.clone());
-                }
+        for k in &r.attribute_names {
+            if !self.attributes.contains(k) {
+                self.attributes.insert(k.clone());
             }
         }
         match outcome {

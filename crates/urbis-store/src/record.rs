@@ -20,6 +20,8 @@ pub struct Record {
     pub kind: String,
     /// GeoJSON properties: `{"type": kind, ...attributes of the top-level object}`.
     pub properties: String,
+    /// Names of the top-level object's attributes (the collection's queryables).
+    pub attribute_names: Vec<String>,
     /// Real-coordinate extent `[minx, miny, minz, maxx, maxy, maxz]` in the native CRS; `None`
     /// for a feature without vertices.
     pub bbox: Option<[f64; 6]>,
@@ -170,6 +172,11 @@ impl RecordBuilder {
             id: f.id.clone(),
             object_ids: f.objects.iter().map(|o| o.id.clone()).collect(),
             kind: root.kind.as_str().to_string(),
+            attribute_names: root
+                .attributes
+                .iter()
+                .flat_map(|a| a.keys().cloned())
+                .collect(),
             properties: Value::Object(properties).to_string(),
             bbox,
             lonlat,
