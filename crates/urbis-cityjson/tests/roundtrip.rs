@@ -3,9 +3,9 @@
 //! official CityJSON 2.0 schema.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use urbis_cityjson::{Output, OutputFormat, Reader, Writer};
-use urbis_testkit::{canonical, compare, files, read, require_data, SchemaOracle};
+use urbis_testkit::{canonical, compare, read, require_data, round_trip_inputs, SchemaOracle};
 
 /// Inputs that are themselves not valid against the 2.0 schema, so a faithful copy is not
 /// either (checked both ways: a listed file whose output validates must leave the list).
@@ -13,20 +13,6 @@ const SCHEMA_INVALID_INPUTS: &[(&str, &str)] = &[(
     "ops_cityjsonseq_feature_root_id_not_shared.city.jsonl",
     "its BuildingPart has no parent, which the schema requires",
 )];
-
-fn inputs(data: &Path) -> Vec<PathBuf> {
-    let mut all = files(&data.join("cityjson"), &[".json"]);
-    all.extend(files(&data.join("cityjsonseq"), &[".jsonl"]));
-    let corpus = data.join("cityjson-corpus/cases");
-    for dir in ["conformance", "operations"] {
-        all.extend(
-            files(&corpus.join(dir), &[".city.json", ".city.jsonl"])
-                .into_iter()
-                .filter(|p| !p.ends_with("case.json") && !p.ends_with("invariants.json")),
-        );
-    }
-    all
-}
 
 fn write(
     path: &Path,
@@ -73,7 +59,7 @@ fn every_file_round_trips_through_both_encodings_and_validates() {
     };
     let oracle = SchemaOracle::load(&data, "20");
     let tmp = tempfile::tempdir().unwrap();
-    let list = inputs(&data);
+    let list = round_trip_inputs(&data);
     assert!(
         list.len() >= 55,
         "expected the shared data's 55+ files, found {}",

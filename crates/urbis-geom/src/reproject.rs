@@ -28,6 +28,10 @@ pub enum ReprojectError {
     Proj(String),
 }
 
+/// EPSG codes whose x/y urbis keeps as longitude/latitude in degrees (WGS 84 and ETRS89, 2D
+/// and 3D): nothing to convert to reach CRS84.
+pub const LONLAT_CODES: [u32; 4] = [4326, 4979, 4258, 4937];
+
 /// Converts points from one EPSG CRS to another.
 pub struct Reprojector {
     src: Proj,

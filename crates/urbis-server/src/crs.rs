@@ -74,8 +74,7 @@ pub struct Converters {
     made: Mutex<HashMap<u32, Option<Arc<Reprojector>>>>,
 }
 
-/// EPSG codes whose x/y are longitude/latitude as urbis stores them.
-const GEOGRAPHIC: [u32; 4] = [4326, 4979, 4258, 4937];
+use urbis_geom::reproject::LONLAT_CODES as GEOGRAPHIC;
 
 impl Converters {
     /// A function from CRS84 (lon, lat) to the native CRS `code`; `None` when urbis cannot

@@ -32,6 +32,20 @@ const RESERVED: &[&str] = &[
     "type",
 ];
 
+/// The last value of a query parameter.
+fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .rev()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// A `crs`-like parameter: CRS84 when absent.
+fn crs_param(value: Option<&str>, native: Option<u32>) -> Result<RequestCrs, ApiError> {
+    value.map_or(Ok(RequestCrs::Crs84), |v| parse_crs(v, native))
+}
+
 /// A parsed items request.
 struct ItemsRequest {
     query: StoreQuery,
@@ -99,13 +113,7 @@ fn parse_request(
     params: &[(String, String)],
     headers: &HeaderMap,
 ) -> Result<ItemsRequest, ApiError> {
-    let get = |k: &str| {
-        params
-            .iter()
-            .rev()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.as_str())
-    };
+    let get = |k: &str| param(params, k);
     let format = negotiate(
         get("f"),
         headers,
@@ -143,10 +151,7 @@ fn parse_request(
             .parse()
             .map_err(|_| ApiError::bad(format!("offset: '{o}' is not a whole number")))?;
     }
-    let crs = match get("crs") {
-        Some(v) => parse_crs(v, c.crs)?,
-        None => RequestCrs::Crs84,
-    };
+    let crs = crs_param(get("crs"), c.crs)?;
     if let Some(b) = get("bbox") {
         let n = number_list(b, "bbox")?;
         let (b2, z) = match n.as_slice() {
@@ -159,10 +164,7 @@ fn parse_request(
                 "bbox: the lower corner must come first (boxes across the antimeridian are not supported)",
             ));
         }
-        let bbox_crs = match get("bbox-crs") {
-            Some(v) => parse_crs(v, c.crs)?,
-            None => RequestCrs::Crs84,
-        };
+        let bbox_crs = crs_param(get("bbox-crs"), c.crs)?;
         let native = match bbox_crs {
             RequestCrs::Native(_) => b2,
             other => {
@@ -187,8 +189,8 @@ fn parse_request(
         };
         let (z0, z1) = z.map_or((f64::NEG_INFINITY, f64::INFINITY), |z| (z[0], z[1]));
         q.bbox = Some([native[0], native[1], z0, native[2], native[3], z1]);
-    } else if get("bbox-crs").is_some() {
-        parse_crs(get("bbox-crs").unwrap_or_default(), c.crs)?;
+    } else {
+        crs_param(get("bbox-crs"), c.crs)?;
     }
     if let Some(d) = get("datetime") {
         q.datetime = Some(parse_datetime(d)?);
@@ -202,10 +204,7 @@ fn parse_request(
     }
     let mut filters = Vec::new();
     if let Some(text) = get("filter") {
-        let filter_crs = match get("filter-crs") {
-            Some(v) => parse_crs(v, c.crs)?,
-            None => RequestCrs::Crs84,
-        };
+        let filter_crs = crs_param(get("filter-crs"), c.crs)?;
         let conv = &state.converters;
         let native = c.crs;
         let to_native = move |p: [f64; 2]| conv.to_native(filter_crs, native, p);
@@ -538,13 +537,7 @@ pub async fn item(
 ) -> Result<Response, ApiError> {
     let base = state.base(&headers);
     let c = load_collection(&state, id).await?;
-    let get = |k: &str| {
-        params
-            .iter()
-            .rev()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.as_str())
-    };
+    let get = |k: &str| param(&params, k);
     let format = negotiate(
         get("f"),
         &headers,
@@ -562,10 +555,7 @@ pub async fn item(
     } else {
         format
     };
-    let crs = match get("crs") {
-        Some(v) => parse_crs(v, c.crs)?,
-        None => RequestCrs::Crs84,
-    };
+    let crs = crs_param(get("crs"), c.crs)?;
     let tag = etag((
         "item",
         &base,

@@ -92,29 +92,21 @@ impl SqliteStore {
     }
 }
 
+/// `N` real columns from `base` on, or `None` when any is NULL.
+fn reals<const N: usize>(r: &Row, base: usize) -> rusqlite::Result<Option<[f64; N]>> {
+    let mut out = [0.0; N];
+    for (k, slot) in out.iter_mut().enumerate() {
+        match r.get::<_, Option<f64>>(base + k)? {
+            Some(v) => *slot = v,
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(out))
+}
+
 const COLLECTION_COLUMNS: &str = "name, title, header, transform, crs, count, minx, miny, minz, maxx, maxy, maxz, minlon, minlat, maxlon, maxlat, dt_start, dt_end, attributes, types, revision";
 
 fn collection_from_row(r: &Row) -> rusqlite::Result<Collection> {
-    let opt6 = |base: usize| -> rusqlite::Result<Option<[f64; 6]>> {
-        let mut b = [0.0; 6];
-        for (k, slot) in b.iter_mut().enumerate() {
-            match r.get::<_, Option<f64>>(base + k)? {
-                Some(v) => *slot = v,
-                None => return Ok(None),
-            }
-        }
-        Ok(Some(b))
-    };
-    let opt4 = |base: usize| -> rusqlite::Result<Option<[f64; 4]>> {
-        let mut b = [0.0; 4];
-        for (k, slot) in b.iter_mut().enumerate() {
-            match r.get::<_, Option<f64>>(base + k)? {
-                Some(v) => *slot = v,
-                None => return Ok(None),
-            }
-        }
-        Ok(Some(b))
-    };
     let transform: String = r.get(3)?;
     let t: [[f64; 3]; 2] = serde_json::from_str(&transform).unwrap_or([[1.0; 3], [0.0; 3]]);
     let attributes: String = r.get(18)?;
@@ -131,8 +123,8 @@ fn collection_from_row(r: &Row) -> rusqlite::Result<Collection> {
             .get::<_, Option<i64>>(4)?
             .and_then(|c| u32::try_from(c).ok()),
         count: r.get::<_, i64>(5)?.max(0) as u64,
-        bbox: opt6(6)?,
-        lonlat: opt4(12)?,
+        bbox: reals(r, 6)?,
+        lonlat: reals(r, 12)?,
         temporal: [r.get(16)?, r.get(17)?],
         attributes: serde_json::from_str(&attributes).unwrap_or_default(),
         types: serde_json::from_str(&types).unwrap_or_default(),
@@ -142,29 +134,13 @@ fn collection_from_row(r: &Row) -> rusqlite::Result<Collection> {
 
 /// Reads an item from a row of `sql::columns`.
 fn item_from_row(r: &Row) -> rusqlite::Result<Item> {
-    let mut bbox = [0.0; 6];
-    let mut has_bbox = true;
-    for (k, slot) in bbox.iter_mut().enumerate() {
-        match r.get::<_, Option<f64>>(4 + k)? {
-            Some(v) => *slot = v,
-            None => has_bbox = false,
-        }
-    }
-    let mut lonlat = [0.0; 4];
-    let mut has_lonlat = true;
-    for (k, slot) in lonlat.iter_mut().enumerate() {
-        match r.get::<_, Option<f64>>(10 + k)? {
-            Some(v) => *slot = v,
-            None => has_lonlat = false,
-        }
-    }
     Ok(Item {
         id: r.get(0)?,
         kind: r.get(1)?,
         properties: r.get(2)?,
         geometry: r.get(3)?,
-        bbox: has_bbox.then_some(bbox),
-        lonlat: has_lonlat.then_some(lonlat),
+        bbox: reals(r, 4)?,
+        lonlat: reals(r, 10)?,
         body: match r.get::<_, Option<Vec<u8>>>(14)? {
             Some(packed) => Some(urbis_store::body::unpack(&packed).map_err(|e| {
                 rusqlite::Error::FromSqlConversionFailure(

@@ -46,8 +46,7 @@ pub struct RecordBuilder {
     warning: Option<String>,
 }
 
-/// EPSG codes whose x/y already are longitude/latitude in degrees (as urbis orders them).
-const GEOGRAPHIC: [u32; 4] = [4326, 4979, 4258, 4937];
+use urbis_geom::reproject::LONLAT_CODES as GEOGRAPHIC;
 
 impl RecordBuilder {
     /// A builder for a collection with `transform` in EPSG:`crs`. With no CRS, or one urbis

@@ -326,3 +326,19 @@ impl SchemaOracle {
         }
     }
 }
+
+/// Every CityJSON and CityJSONSeq file of the shared data that round-trip tests read:
+/// `cityjson/`, `cityjsonseq/` and the corpus's conformance and operations cases.
+pub fn round_trip_inputs(data: &Path) -> Vec<PathBuf> {
+    let mut all = files(&data.join("cityjson"), &[".json"]);
+    all.extend(files(&data.join("cityjsonseq"), &[".jsonl"]));
+    let corpus = data.join("cityjson-corpus/cases");
+    for dir in ["conformance", "operations"] {
+        all.extend(
+            files(&corpus.join(dir), &[".city.json", ".city.jsonl"])
+                .into_iter()
+                .filter(|p| !p.ends_with("case.json") && !p.ends_with("invariants.json")),
+        );
+    }
+    all
+}

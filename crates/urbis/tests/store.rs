@@ -6,7 +6,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
-use urbis_testkit::{canonical, compare, files, read, require_data};
+use urbis_testkit::{canonical, compare, read, require_data, round_trip_inputs};
 
 fn urbis(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_urbis"))
@@ -40,21 +40,6 @@ fn collection_counts(db: &Path) -> serde_json::Map<String, Value> {
         .collect()
 }
 
-/// The inputs of the CityJSON round-trip test: `cityjson/`, `cityjsonseq/` and the corpus.
-fn inputs(data: &Path) -> Vec<PathBuf> {
-    let mut all = files(&data.join("cityjson"), &[".json"]);
-    all.extend(files(&data.join("cityjsonseq"), &[".jsonl"]));
-    let corpus = data.join("cityjson-corpus/cases");
-    for dir in ["conformance", "operations"] {
-        all.extend(
-            files(&corpus.join(dir), &[".city.json", ".city.jsonl"])
-                .into_iter()
-                .filter(|p| !p.ends_with("case.json") && !p.ends_with("invariants.json")),
-        );
-    }
-    all
-}
-
 /// Files whose model cannot come back the same through a store, and why (checked both ways).
 const NOT_ROUND_TRIPPING: &[(&str, &str)] = &[];
 
@@ -65,7 +50,7 @@ fn import_then_export_gives_back_every_shared_file() {
     };
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("all.db");
-    let list = inputs(&data);
+    let list = round_trip_inputs(&data);
     assert!(list.len() >= 55, "found {} files", list.len());
     let mut failures = Vec::new();
     let mut still_failing = Vec::new();

@@ -1,5 +1,6 @@
 //! `urbis import`.
 
+use crate::cmd::merge;
 use crate::cmd::reproject::FeatureReprojector;
 use crate::pipeline;
 use anyhow::{anyhow, bail, Context, Result};
@@ -327,7 +328,8 @@ fn prepare(
                 r.apply(f)?;
             }
             if let Some(from) = requantize {
-                requantize_feature(f, from, transform)?;
+                merge::requantize(f, from, transform)
+                    .with_context(|| format!("feature {}", f.id))?;
             }
             Ok(())
         })
@@ -358,15 +360,4 @@ fn prepare(
         .map_err(|e| anyhow!("{display}: {e} (nothing was imported)"))?;
     batch.into_par_iter().for_each(drop);
     Ok(Prepared { records, problems })
-}
-
-/// Re-expresses a feature's vertices in another transform.
-fn requantize_feature(f: &mut Feature, from: &Transform, to: &Transform) -> Result<()> {
-    for v in &mut f.vertices {
-        let p = from.apply(*v);
-        *v = to
-            .quantize(p)
-            .ok_or_else(|| anyhow!("feature {}: {p:?} cannot be quantised", f.id))?;
-    }
-    Ok(())
 }

@@ -148,7 +148,8 @@ pub fn run(a: Args) -> Result<u8> {
     Ok(0)
 }
 
-fn requantize(f: &mut Feature, from: &Transform, to: &Transform) -> Result<()> {
+/// Re-expresses a feature's vertices in another transform.
+pub(crate) fn requantize(f: &mut Feature, from: &Transform, to: &Transform) -> Result<()> {
     for v in &mut f.vertices {
         let real = from.apply(*v);
         *v = to
