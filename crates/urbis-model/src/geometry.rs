@@ -104,6 +104,26 @@ pub struct GeometryInstance {
     pub transformation_matrix: [f64; 16],
 }
 
+impl GeometryInstance {
+    /// Places one template vertex: the matrix applied to it, then moved to the reference
+    /// point (the instance's one boundary vertex, in real coordinates).
+    ///
+    /// ```
+    /// use urbis_model::GeometryInstance;
+    /// let mut m = [0.0; 16];
+    /// (m[0], m[5], m[10], m[15]) = (2.0, 2.0, 2.0, 1.0);
+    /// let i = GeometryInstance { template: 0, transformation_matrix: m };
+    /// assert_eq!(i.place([1.0, 0.0, 1.0], [10.0, 20.0, 0.0]), [12.0, 20.0, 2.0]);
+    /// ```
+    pub fn place(&self, p: [f64; 3], reference: [f64; 3]) -> [f64; 3] {
+        let m = &self.transformation_matrix;
+        let x = m[0] * p[0] + m[1] * p[1] + m[2] * p[2] + m[3];
+        let y = m[4] * p[0] + m[5] * p[1] + m[6] * p[2] + m[7];
+        let z = m[8] * p[0] + m[9] * p[1] + m[10] * p[2] + m[11];
+        [x + reference[0], y + reference[1], z + reference[2]]
+    }
+}
+
 /// One geometry of a city object.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Geometry {

@@ -15,12 +15,14 @@ pub mod body;
 mod error;
 pub mod filter;
 pub mod record;
+pub mod seq;
 pub mod store;
 pub mod suite;
 
 pub use error::{Result, StoreError};
 pub use filter::{CmpOp, Filter, Literal, Property, Region};
 pub use record::{Record, RecordBuilder};
+pub use seq::write_seq;
 pub use store::{
     Collection, CommitSummary, Fields, Item, NewCollection, OnConflict, Page, PutOutcome, Query,
     Store, Transaction,

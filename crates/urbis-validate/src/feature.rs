@@ -90,17 +90,11 @@ pub fn validate_feature(
                         .and_then(|&i| points.get(i as usize))
                         .copied()
                         .unwrap_or([0.0; 3]);
-                    let m = instance.transformation_matrix;
                     instance_points = templates
                         .map(|t| t.vertices.as_slice())
                         .unwrap_or(&[])
                         .iter()
-                        .map(|p| {
-                            let x = m[0] * p[0] + m[1] * p[1] + m[2] * p[2] + m[3];
-                            let y = m[4] * p[0] + m[5] * p[1] + m[6] * p[2] + m[7];
-                            let z = m[8] * p[0] + m[9] * p[1] + m[10] * p[2] + m[11];
-                            [x + reference[0], y + reference[1], z + reference[2]]
-                        })
+                        .map(|&p| instance.place(p, reference))
                         .collect::<Vec<Vec3>>();
                     (&instance_points, t)
                 }

@@ -47,6 +47,7 @@ enum Command {
     Validate(cmd::validate::Args),
     Import(cmd::import::Args),
     Export(cmd::export::Args),
+    Tiles(cmd::tiles::Args),
     Serve(cmd::serve::Args),
     Db(cmd::db::Args),
 }
@@ -73,6 +74,7 @@ fn main() -> ExitCode {
         Command::Validate(a) => cmd::validate::run(a),
         Command::Import(a) => cmd::import::run(a),
         Command::Export(a) => cmd::export::run(a),
+        Command::Tiles(a) => cmd::tiles::run(a),
         Command::Serve(a) => cmd::serve::run(a),
         Command::Db(a) => cmd::db::run(a),
     };

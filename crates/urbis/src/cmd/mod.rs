@@ -3,6 +3,7 @@
 pub mod convert;
 pub mod db;
 pub mod export;
+pub mod export_mesh;
 pub mod generate;
 pub mod import;
 pub mod info;
@@ -11,4 +12,5 @@ pub mod merge;
 pub mod reproject;
 pub mod serve;
 pub mod subset;
+pub mod tiles;
 pub mod validate;

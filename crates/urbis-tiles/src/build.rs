@@ -1,0 +1,127 @@
+//! Whole jobs: a tileset from a stream of feature batches (a file being read) or from a
+//! collection of a store.
+
+use crate::mesh::{FeatureMesh, Frame, LodChoice, MeshError, Mesher};
+use crate::placement::{Placement, PlacementError};
+use crate::tileset::{Tiler, TilerOptions, TilesError, TilesetReport};
+use rayon::prelude::*;
+use std::io::Write;
+use std::path::Path;
+use urbis_model::{Feature, Header};
+use urbis_store::{Query, Store};
+
+/// Why a tileset could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The input could not be read.
+    #[error("{0}")]
+    Read(String),
+    /// The model cannot be placed on the globe.
+    #[error(transparent)]
+    Placement(#[from] PlacementError),
+    /// A feature could not be meshed.
+    #[error(transparent)]
+    Mesh(#[from] MeshError),
+    /// Writing failed.
+    #[error(transparent)]
+    Tiles(#[from] TilesError),
+    /// The store failed.
+    #[error("store: {0}")]
+    Store(#[from] urbis_store::StoreError),
+}
+
+/// Options of a whole tiling job.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Tree shape.
+    pub tiler: TilerOptions,
+    /// Which geometry of each object.
+    pub lod: LodChoice,
+    /// Metres added to z to get ellipsoidal heights (see [`crate::placement`]).
+    pub geoid_offset: f64,
+}
+
+/// Tiles features read batch by batch (`next` returns `Ok(None)` at the end). Batches are read
+/// on one thread while the previous one is meshed on the others; `progress` gets the number of
+/// features done so far.
+pub fn tile_batches<E: std::fmt::Display>(
+    header: &Header,
+    next: impl FnMut() -> Result<Option<Vec<Feature>>, E> + Send,
+    dir: &Path,
+    options: &BuildOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<TilesetReport, BuildError> {
+    let placement = Placement::new(header.crs().as_ref(), options.geoid_offset)?;
+    let mesher = Mesher::new(
+        Frame::Ecef(&placement),
+        header.transform,
+        header.geometry_templates.as_ref(),
+        options.lod.clone(),
+    );
+    let mut tiler = Tiler::new(options.tiler.clone())?;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Feature>, String>>(2);
+    let mut done = 0u64;
+    std::thread::scope(|scope| -> Result<(), BuildError> {
+        let mut next = next;
+        scope.spawn(move || loop {
+            match next() {
+                Ok(Some(batch)) => {
+                    if tx.send(Ok(batch)).is_err() {
+                        return;
+                    }
+                }
+                Ok(None) => return,
+                Err(e) => {
+                    let _ = tx.send(Err(e.to_string()));
+                    return;
+                }
+            }
+        });
+        for batch in rx {
+            let batch = batch.map_err(BuildError::Read)?;
+            let meshes: Vec<Result<FeatureMesh, MeshError>> =
+                batch.par_iter().map(|f| mesher.mesh(f)).collect();
+            for m in meshes {
+                tiler.add(&m?)?;
+            }
+            done += batch.len() as u64;
+            progress(done);
+        }
+        Ok(())
+    })?;
+    Ok(tiler.finish(dir)?)
+}
+
+/// Tiles a collection of a store (optionally only the features a query selects).
+pub fn tile_collection(
+    store: &dyn Store,
+    collection: &str,
+    query: &Query,
+    dir: &Path,
+    options: &BuildOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<TilesetReport, BuildError> {
+    let spool = spool_collection(store, collection, query)?;
+    let mut reader =
+        urbis_cityjson::Reader::open(spool.path()).map_err(|e| BuildError::Read(e.to_string()))?;
+    let header = reader.header().clone();
+    tile_batches(&header, || reader.next_batch(), dir, options, progress)
+}
+
+/// Writes a collection (or the features `query` selects) to a temporary CityJSONSeq file.
+pub fn spool_collection(
+    store: &dyn Store,
+    collection: &str,
+    query: &Query,
+) -> Result<tempfile::NamedTempFile, BuildError> {
+    let spool = tempfile::Builder::new()
+        .suffix(".city.jsonl")
+        .tempfile()
+        .map_err(|e| BuildError::Read(format!("creating a spool file: {e}")))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, spool.as_file());
+    urbis_store::write_seq(store, collection, query, &mut w)?;
+    w.flush()
+        .map_err(|e| BuildError::Read(format!("writing the spool file: {e}")))?;
+    drop(w);
+    Ok(spool)
+}
