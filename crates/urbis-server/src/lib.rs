@@ -19,6 +19,8 @@ mod items;
 mod negotiate;
 mod openapi;
 mod pages;
+mod tiles;
+mod viewer;
 
 pub use error::ApiError;
 
@@ -44,6 +46,13 @@ pub struct Config {
     pub concurrency: usize,
     /// The URL clients reach the server at (for links); default: from the `Host` header.
     pub public_url: Option<String>,
+    /// Where built 3D Tiles are cached (default: a folder in the temporary directory).
+    pub tiles_cache: Option<std::path::PathBuf>,
+    /// How 3D Tiles are built.
+    pub tiles: urbis_tiles::BuildOptions,
+    /// CesiumJS's `Build/Cesium` folder for the viewer (`None`: the viewer explains how to
+    /// install it).
+    pub cesium: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -54,6 +63,9 @@ impl Default for Config {
             max_limit: 10_000,
             concurrency: 4,
             public_url: None,
+            tiles_cache: None,
+            tiles: urbis_tiles::BuildOptions::default(),
+            cesium: None,
         }
     }
 }
@@ -64,6 +76,7 @@ pub struct AppState {
     config: Config,
     permits: Arc<tokio::sync::Semaphore>,
     converters: crs::Converters,
+    tiles: tiles::TileCache,
 }
 
 impl AppState {
@@ -103,7 +116,12 @@ impl AppState {
 
 /// The router with every endpoint and layer.
 pub fn router(store: Arc<dyn Store>, config: Config) -> Router {
+    let cache_root = config.tiles_cache.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("urbis-tiles-{}", std::process::id()))
+    });
+    let cesium = config.cesium.clone();
     let state = Arc::new(AppState {
+        tiles: tiles::TileCache::new(cache_root),
         store,
         permits: Arc::new(tokio::sync::Semaphore::new(config.concurrency.max(1))),
         config,
@@ -133,6 +151,18 @@ pub fn router(store: Arc<dyn Store>, config: Config) -> Router {
             "/collections/{collection}/items/{feature}",
             get(items::item),
         )
+        .route(
+            "/collections/{collection}/3dtiles/tileset.json",
+            get(tiles::tileset),
+        )
+        .route(
+            "/collections/{collection}/3dtiles/tiles/{name}",
+            get(tiles::tile),
+        )
+        .route("/viewer", get(viewer::page))
+        .route("/viewer/app.js", get(viewer::script))
+        .route("/viewer/app.css", get(viewer::style))
+        .nest_service("/viewer/cesium", viewer::cesium_assets(cesium))
         .fallback(pages::not_found)
         .with_state(state)
         .layer(CompressionLayer::new())

@@ -107,6 +107,12 @@ pub async fn landing(
             "application/json",
             "the collections",
         ),
+        l(
+            format!("{base}/viewer"),
+            "related",
+            "text/html",
+            "the 3D viewer (CesiumJS over the collections' 3D Tiles)",
+        ),
     ];
     json_or_html(
         &headers,
@@ -117,7 +123,8 @@ pub async fn landing(
         || {
             format!(
                 "<p>City models served by urbis through OGC API – Features.</p><ul>\
-                 <li>{}</li><li>{}</li><li>{}</li></ul>",
+                 <li>{}</li><li>{}</li><li>{}</li><li>{}</li></ul>",
+                link("/viewer", "3D viewer"),
                 link("/collections?f=html", "Collections"),
                 link("/api?f=html", "API definition"),
                 link("/conformance?f=html", "Conformance classes")
@@ -231,6 +238,8 @@ pub fn collection_json(base: &str, c: &Collection) -> Value {
             l(format!("{items}?f=cityjsonseq"), "items", "application/city+json-seq", "features as CityJSONSeq"),
             l(format!("{base}/collections/{id}/queryables"), "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", "queryables"),
             l(format!("{base}/collections/{id}?f=cityjson"), "describedby", "application/city+json", "the CityJSON header (transform, CRS, metadata) of the features"),
+            l(format!("{base}/collections/{id}/3dtiles/tileset.json"), "http://www.opengis.net/def/rel/ogc/1.0/tileset-3dtiles", "application/json", "the features as 3D Tiles 1.1"),
+            l(format!("{base}/viewer?collection={id}"), "related", "text/html", "the collection in the 3D viewer"),
         ],
     });
     if !extent.is_empty() {

@@ -19,7 +19,7 @@ const SPEC: CitySpec = CitySpec {
 };
 
 struct Fixture {
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     router: axum::Router,
     records: Vec<Record>,
 }
@@ -50,12 +50,13 @@ fn fixture() -> Fixture {
     tx.commit().unwrap();
     let config = urbis_server::Config {
         max_limit: 50,
+        tiles_cache: Some(dir.path().join("tiles")),
         ..urbis_server::Config::default()
     };
     Fixture {
         router: urbis_server::router(Arc::new(store), config),
         records,
-        _dir: dir,
+        dir,
     }
 }
 
@@ -641,4 +642,121 @@ async fn etags_cors_and_gzip() {
     let gz = get_with(&f, uri, &[("accept-encoding", "gzip")]).await;
     assert_eq!(gz.header("content-encoding"), "gzip");
     assert!(gz.body.len() < first.body.len());
+}
+
+fn tile_uris(tile: &Value, out: &mut Vec<String>) {
+    if let Some(uri) = tile["content"]["uri"].as_str() {
+        out.push(uri.to_string());
+    }
+    for c in tile["children"].as_array().into_iter().flatten() {
+        tile_uris(c, out);
+    }
+}
+
+#[tokio::test]
+async fn three_d_tiles_are_built_cached_and_rebuilt_when_the_collection_changes() {
+    let f = fixture();
+    let first = get(&f, "/collections/delft/3dtiles/tileset.json").await;
+    assert_eq!(
+        first.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&first.body)
+    );
+    let tileset = first.json();
+    assert_eq!(tileset["asset"]["version"], "1.1");
+    let mut uris = Vec::new();
+    tile_uris(&tileset["root"], &mut uris);
+    assert!(!uris.is_empty());
+    for uri in &uris {
+        let tile = get(&f, &format!("/collections/delft/3dtiles/{uri}")).await;
+        assert_eq!(tile.status, StatusCode::OK, "{uri}");
+        assert_eq!(tile.header("content-type"), "model/gltf-binary");
+        assert_eq!(&tile.body[..4], b"glTF");
+        let metadata = urbis_tiles::check::read_glb(&tile.body).unwrap();
+        let ids = metadata.strings("id").unwrap();
+        assert!(ids.iter().all(|id| f.records.iter().any(|r| &r.id == id)));
+        let validation = metadata.strings("validation");
+        assert!(
+            validation.is_none(),
+            "validation is off by default in Config"
+        );
+    }
+    let etag = first.header("etag").to_string();
+    let again = get_with(
+        &f,
+        "/collections/delft/3dtiles/tileset.json",
+        &[("if-none-match", &etag)],
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    for bad in [
+        "tiles/..%2F..%2Fapi.db",
+        "tiles/abc.glb",
+        "tiles/0.json",
+        "tiles/.glb",
+    ] {
+        let r = get(&f, &format!("/collections/delft/3dtiles/{bad}")).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{bad}");
+    }
+    assert_eq!(
+        get(&f, "/collections/nope/3dtiles/tileset.json")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // A change to the collection (through another connection) gives new tiles.
+    let writer = SqliteStore::open(&f.dir.path().join("api.db")).unwrap();
+    let c = writer.collection("delft").unwrap().unwrap();
+    let mut tx = writer
+        .begin(&NewCollection {
+            id: "delft".into(),
+            title: None,
+            header: c.header.clone(),
+            transform: c.transform,
+            crs: c.crs,
+        })
+        .unwrap();
+    assert!(tx.delete(&f.records[0].id).unwrap());
+    tx.commit().unwrap();
+    let after = get(&f, "/collections/delft/3dtiles/tileset.json").await;
+    assert_eq!(after.status, StatusCode::OK);
+    assert_ne!(after.header("etag"), etag);
+    let mut uris = Vec::new();
+    tile_uris(&after.json()["root"], &mut uris);
+    let mut ids = Vec::new();
+    for uri in &uris {
+        let tile = get(&f, &format!("/collections/delft/3dtiles/{uri}")).await;
+        ids.extend(
+            urbis_tiles::check::read_glb(&tile.body)
+                .unwrap()
+                .strings("id")
+                .unwrap(),
+        );
+    }
+    assert!(
+        !ids.contains(&f.records[0].id),
+        "the deleted feature is still in the tiles"
+    );
+    assert_eq!(ids.len(), f.records.len() - 1);
+    let revisions = std::fs::read_dir(f.dir.path().join("tiles/delft"))
+        .unwrap()
+        .count();
+    assert_eq!(revisions, 1, "the old revision's tiles are removed");
+}
+
+#[tokio::test]
+async fn the_viewer_page_and_its_missing_cesium() {
+    let f = fixture();
+    let page = get(&f, "/viewer").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.header("content-type").starts_with("text/html"));
+    assert!(String::from_utf8_lossy(&page.body).contains("/viewer/cesium/Cesium.js"));
+    assert_eq!(get(&f, "/viewer/app.js").await.status, StatusCode::OK);
+    let cesium = get(&f, "/viewer/cesium/Cesium.js").await;
+    assert_eq!(cesium.status, StatusCode::NOT_FOUND);
+    assert!(String::from_utf8_lossy(&cesium.body).contains("npm ci --prefix viewer"));
+    let landing = get(&f, "/?f=html").await;
+    assert!(String::from_utf8_lossy(&landing.body).contains("/viewer"));
 }

@@ -39,6 +39,50 @@ pub struct BuildOptions {
     pub lod: LodChoice,
     /// Metres added to z to get ellipsoidal heights (see [`crate::placement`]).
     pub geoid_offset: f64,
+    /// Validate each feature's geometry (val3dity codes) and put the result in its metadata
+    /// as the `validation` property (`"valid"`, or the codes and the objects they concern).
+    pub validate: bool,
+    /// The EPSG code to assume when the model names no CRS.
+    pub assume_crs: Option<u32>,
+}
+
+/// The `validation` attribute of a feature: `"valid"`, or e.g.
+/// `"203 NON_PLANAR_POLYGON_DISTANCE_PLANE (b1-part, lod 2.2, face 4); 102 ..."`.
+pub fn validation_summary(feature: &Feature, header: &Header) -> String {
+    let reports = urbis_validate::validate_feature(
+        feature,
+        &header.transform,
+        header.geometry_templates.as_ref(),
+        &urbis_validate::Options::default(),
+    );
+    let mut parts = Vec::new();
+    for r in &reports {
+        for i in &r.issues {
+            let mut place = vec![r.id.clone()];
+            if let Some(l) = &i.lod {
+                place.push(format!("lod {l}"));
+            }
+            if let Some(f) = i.issue.face {
+                place.push(format!("face {f}"));
+            }
+            parts.push(format!(
+                "{} {} ({})",
+                i.issue.code.0,
+                i.issue.code.name(),
+                place.join(", ")
+            ));
+        }
+    }
+    if parts.is_empty() {
+        "valid".into()
+    } else {
+        let total = parts.len();
+        parts.truncate(20);
+        if total > 20 {
+            parts.push(format!("… {} more", total - 20));
+        }
+        parts.join("; ")
+    }
 }
 
 /// Tiles features read batch by batch (`next` returns `Ok(None)` at the end). Batches are read
@@ -51,7 +95,10 @@ pub fn tile_batches<E: std::fmt::Display>(
     options: &BuildOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<TilesetReport, BuildError> {
-    let placement = Placement::new(header.crs().as_ref(), options.geoid_offset)?;
+    let crs = header
+        .crs()
+        .or_else(|| options.assume_crs.map(urbis_model::Crs::epsg));
+    let placement = Placement::new(crs.as_ref(), options.geoid_offset)?;
     let mesher = Mesher::new(
         Frame::Ecef(&placement),
         header.transform,
@@ -79,8 +126,17 @@ pub fn tile_batches<E: std::fmt::Display>(
         });
         for batch in rx {
             let batch = batch.map_err(BuildError::Read)?;
-            let meshes: Vec<Result<FeatureMesh, MeshError>> =
-                batch.par_iter().map(|f| mesher.mesh(f)).collect();
+            let meshes: Vec<Result<FeatureMesh, MeshError>> = batch
+                .par_iter()
+                .map(|f| {
+                    let mut mesh = mesher.mesh(f)?;
+                    if options.validate {
+                        mesh.attributes
+                            .insert("validation".into(), validation_summary(f, header).into());
+                    }
+                    Ok(mesh)
+                })
+                .collect();
             for m in meshes {
                 tiler.add(&m?)?;
             }

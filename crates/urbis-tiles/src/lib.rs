@@ -28,4 +28,4 @@ pub use metadata::{Schema, SchemaBuilder};
 pub use placement::{Placement, PlacementError};
 pub use tileset::{Tiler, TilerOptions, TilesError, TilesetReport};
 pub mod build;
-pub use build::{tile_batches, tile_collection, BuildError, BuildOptions};
+pub use build::{tile_batches, tile_collection, validation_summary, BuildError, BuildOptions};

@@ -23,7 +23,7 @@ const WGS84_E2: f64 = WGS84_F * (2.0 - WGS84_F);
 #[derive(Debug, thiserror::Error)]
 pub enum PlacementError {
     /// The model names no CRS.
-    #[error("the model has no coordinate reference system, so it cannot be placed on the globe; reproject it or give its CRS")]
+    #[error("the model has no coordinate reference system, so it cannot be placed on the globe (give the one it is in with --crs EPSG:CODE)")]
     NoCrs,
     /// The CRS is not an EPSG one.
     #[error("{0} is not an EPSG coordinate reference system; urbis can only place EPSG CRSs")]

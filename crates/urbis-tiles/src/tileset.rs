@@ -51,7 +51,7 @@ pub struct TilerOptions {
 impl Default for TilerOptions {
     fn default() -> Self {
         TilerOptions {
-            triangle_budget: 60_000,
+            triangle_budget: 30_000,
             max_depth: 16,
         }
     }

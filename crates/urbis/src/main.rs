@@ -49,6 +49,7 @@ enum Command {
     Export(cmd::export::Args),
     Tiles(cmd::tiles::Args),
     Serve(cmd::serve::Args),
+    Demo(cmd::demo::Args),
     Db(cmd::db::Args),
 }
 
@@ -76,6 +77,7 @@ fn main() -> ExitCode {
         Command::Export(a) => cmd::export::run(a),
         Command::Tiles(a) => cmd::tiles::run(a),
         Command::Serve(a) => cmd::serve::run(a),
+        Command::Demo(a) => cmd::demo::run(a),
         Command::Db(a) => cmd::db::run(a),
     };
     match result {

@@ -2,6 +2,7 @@
 
 pub mod convert;
 pub mod db;
+pub mod demo;
 pub mod export;
 pub mod export_mesh;
 pub mod generate;

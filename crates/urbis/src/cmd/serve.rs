@@ -1,16 +1,20 @@
 //! `urbis serve`.
 
 use anyhow::{anyhow, Context, Result};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Serve a store over HTTP: OGC API – Features (Parts 1, 2 and 3).
+/// Serve a store over HTTP: OGC API – Features (Parts 1, 2 and 3), 3D Tiles and the viewer.
 ///
 /// Endpoints: `/` (landing page), `/conformance`, `/api` (OpenAPI 3.0), `/collections`,
 /// `/collections/{id}`, `/collections/{id}/queryables`, `/collections/{id}/items` (with
 /// `bbox`, `bbox-crs`, `crs`, `limit`, `offset`, `datetime`, `type`, CQL2 `filter`, and
 /// `?attribute=value`), `/collections/{id}/items/{featureId}`. Encodings by `f=` or `Accept`:
 /// GeoJSON (footprints, CRS84 by default), HTML, CityJSON and CityJSONSeq (streamed).
+/// `/collections/{id}/3dtiles/tileset.json` serves the collection as 3D Tiles 1.1, built on the
+/// first request (as `urbis tiles --validate` builds them) and cached until the collection
+/// changes. `/viewer` is the CesiumJS viewer (CesiumJS from `npm ci --prefix viewer`, found
+/// next to the urbis source or given with `--cesium`).
 /// The server only reads the store. It prints the address it listens on, logs requests on
 /// stderr (`RUST_LOG=debug` for more), and stops on Ctrl-C or SIGTERM.
 #[derive(clap::Args)]
@@ -31,6 +35,34 @@ pub struct Args {
     /// Title of the landing page.
     #[arg(long, default_value = "urbis city models")]
     pub title: String,
+    /// CesiumJS's `Build/Cesium` folder (default: `viewer/node_modules/cesium/Build/Cesium`
+    /// of the urbis source folder, looked for from the current folder and the executable).
+    #[arg(long, value_name = "DIR")]
+    pub cesium: Option<PathBuf>,
+    /// Where built 3D Tiles are kept (default: `<db>.tiles` beside the store).
+    #[arg(long, value_name = "DIR")]
+    pub tiles_cache: Option<PathBuf>,
+    /// Do not validate features when building tiles (faster on large collections; the
+    /// viewer then shows no validation results).
+    #[arg(long)]
+    pub no_validate: bool,
+}
+
+/// Where CesiumJS's build folder is: `--cesium`, else `viewer/node_modules/cesium/Build/Cesium`
+/// in the current folder or an ancestor of the executable.
+pub fn find_cesium(given: Option<PathBuf>) -> Option<PathBuf> {
+    if let Some(dir) = given {
+        return Some(dir);
+    }
+    let tail = Path::new("viewer/node_modules/cesium/Build/Cesium");
+    let mut roots: Vec<PathBuf> = std::env::current_dir().into_iter().collect();
+    if let Ok(exe) = std::env::current_exe() {
+        roots.extend(exe.ancestors().skip(1).map(Path::to_path_buf));
+    }
+    roots
+        .into_iter()
+        .map(|r| r.join(tail))
+        .find(|d| d.join("Cesium.js").is_file())
 }
 
 /// Runs `urbis serve`.
@@ -44,6 +76,14 @@ pub fn run(a: Args) -> Result<u8> {
     }
     let store = urbis_store_sqlite::SqliteStore::open(&a.db)
         .with_context(|| format!("opening the store {}", a.db.display()))?;
+    let cesium = find_cesium(a.cesium.clone());
+    if cesium.is_none() {
+        eprintln!(
+            "urbis: warning: CesiumJS not found, /viewer cannot show the globe (run `npm ci --prefix viewer` in the urbis source folder, or give --cesium)"
+        );
+    }
+    let mut cache = a.db.as_os_str().to_owned();
+    cache.push(".tiles");
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -55,6 +95,12 @@ pub fn run(a: Args) -> Result<u8> {
         title: a.title,
         max_limit: a.max_limit.max(1),
         public_url: a.public_url,
+        cesium,
+        tiles_cache: Some(a.tiles_cache.unwrap_or_else(|| PathBuf::from(cache))),
+        tiles: urbis_tiles::BuildOptions {
+            validate: !a.no_validate,
+            ..Default::default()
+        },
         ..urbis_server::Config::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -67,6 +113,7 @@ pub fn run(a: Args) -> Result<u8> {
             .with_context(|| format!("listening on {}", a.bind))?;
         let addr = listener.local_addr()?;
         eprintln!("urbis: serving {} on http://{addr}/", a.db.display());
+        eprintln!("urbis: the viewer is at http://{addr}/viewer");
         let router = urbis_server::router(Arc::new(store), config);
         urbis_server::serve(listener, router).await?;
         Ok::<_, anyhow::Error>(())

@@ -1,0 +1,69 @@
+//! `urbis demo`.
+
+use crate::cmd::{generate, import, serve};
+use anyhow::Result;
+use std::path::PathBuf;
+
+/// Generate a synthetic city, import it into the embedded store and serve it with the viewer.
+///
+/// The city (EPSG:7415, near Delft: streets of LoD2 buildings with roofs, walls and ground
+/// semantics, roads, parks, terrain) is generated once into the store `--db` as the collection
+/// `demo`; later runs reuse it. Then the server starts and prints the viewer's URL: open it in
+/// a browser. Stop it with Ctrl-C.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The store file (created if missing).
+    #[arg(long, default_value = "demo.db")]
+    pub db: PathBuf,
+    /// Number of buildings in the generated city.
+    #[arg(long, default_value_t = 2_000)]
+    pub buildings: usize,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// CesiumJS's `Build/Cesium` folder (see `urbis serve --help`).
+    #[arg(long, value_name = "DIR")]
+    pub cesium: Option<PathBuf>,
+}
+
+/// Runs `urbis demo`.
+pub fn run(a: Args) -> Result<u8> {
+    let has_demo = a.db.exists()
+        && urbis_store_sqlite::SqliteStore::open(&a.db)
+            .ok()
+            .and_then(|s| urbis_store::Store::collection(&s, "demo").ok().flatten())
+            .is_some();
+    if !has_demo {
+        let dir = tempfile::tempdir()?;
+        let city = dir.path().join("demo.city.jsonl");
+        eprintln!("urbis: generating a city of {} buildings", a.buildings);
+        generate::run(generate::Args {
+            output: city.clone(),
+            buildings: a.buildings,
+            seed: 1,
+            to: None,
+        })?;
+        let code = import::run(import::Args {
+            inputs: vec![city],
+            db: a.db.clone(),
+            collection: Some("demo".into()),
+            on_conflict: import::ConflictArg::Replace,
+            validate: false,
+            reproject: None,
+            json: false,
+        })?;
+        if code != 0 {
+            return Ok(code);
+        }
+    }
+    serve::run(serve::Args {
+        db: a.db,
+        bind: a.bind,
+        max_limit: 10_000,
+        public_url: None,
+        title: "urbis demo city".into(),
+        cesium: a.cesium,
+        tiles_cache: None,
+        no_validate: false,
+    })
+}
