@@ -35,3 +35,31 @@ pub struct GeometryTemplates {
     /// `vertices-templates`: real coordinates, relative to an instance's reference point.
     pub vertices: Vec<[f64; 3]>,
 }
+
+impl GeometryTemplates {
+    /// The template a `GeometryInstance` uses, with the template vertices placed by the
+    /// instance: its matrix applied, then moved to its reference point (the instance's boundary
+    /// vertex, looked up in `points`, the feature's real coordinates). `None` when `geometry`
+    /// is not an instance or its template does not exist.
+    pub fn placed(
+        &self,
+        geometry: &Geometry,
+        points: &[[f64; 3]],
+    ) -> Option<(&Geometry, Vec<[f64; 3]>)> {
+        let instance = geometry.instance.as_ref()?;
+        let template = self.templates.get(instance.template as usize)?;
+        let reference = geometry
+            .boundaries
+            .vertices
+            .first()
+            .and_then(|&i| points.get(i as usize))
+            .copied()
+            .unwrap_or([0.0; 3]);
+        let placed = self
+            .vertices
+            .iter()
+            .map(|&p| instance.place(p, reference))
+            .collect();
+        Some((template, placed))
+    }
+}

@@ -108,7 +108,7 @@ impl<'a> Mesher<'a> {
             .iter()
             .map(|&v| self.transform.apply(v))
             .collect();
-        let mut placed: Vec<Option<Vec3>> = vec![None; native.len()];
+        let mut placed: Vec<Option<Placed>> = vec![None; native.len()];
         let mut extent = [
             f64::INFINITY,
             f64::INFINITY,
@@ -122,27 +122,12 @@ impl<'a> Mesher<'a> {
                     geometry,
                     appearance: feature.appearance.as_ref(),
                 };
-                if let Some(instance) = &geometry.instance {
-                    let Some(template) = self
-                        .templates
-                        .and_then(|t| t.templates.get(instance.template as usize))
+                if geometry.instance.is_some() {
+                    let Some((template, pool)) =
+                        self.templates.and_then(|t| t.placed(geometry, &native))
                     else {
                         continue;
                     };
-                    let reference = geometry
-                        .boundaries
-                        .vertices
-                        .first()
-                        .and_then(|&i| native.get(i as usize))
-                        .copied()
-                        .unwrap_or([0.0; 3]);
-                    let pool: Vec<Vec3> = self
-                        .templates
-                        .map(|t| t.vertices.as_slice())
-                        .unwrap_or(&[])
-                        .iter()
-                        .map(|&p| instance.place(p, reference))
-                        .collect();
                     let mut cache = vec![None; pool.len()];
                     ctx.geometry = template;
                     self.add_geometry(&mut mesh, &ctx, &pool, &mut cache, &mut extent)?;
@@ -195,13 +180,19 @@ impl<'a> Mesher<'a> {
         }
     }
 
-    fn place(&self, id: &str, p: Vec3) -> Result<Vec3, MeshError> {
+    /// A native point in the mesh's frame, with its geodetic position in the ECEF frame.
+    fn place(&self, id: &str, p: Vec3) -> Result<Placed, MeshError> {
         match self.frame {
-            Frame::Native => Ok(p),
-            Frame::Ecef(placement) => placement.ecef(p).map_err(|source| MeshError::Placement {
-                id: id.to_string(),
-                source,
-            }),
+            Frame::Native => Ok((p, None)),
+            Frame::Ecef(placement) => {
+                let g = placement
+                    .geodetic(p)
+                    .map_err(|source| MeshError::Placement {
+                        id: id.to_string(),
+                        source,
+                    })?;
+                Ok((crate::placement::geodetic_to_ecef(g), Some(g)))
+            }
         }
     }
 
@@ -210,7 +201,7 @@ impl<'a> Mesher<'a> {
         mesh: &mut FeatureMesh,
         ctx: &PolygonContext,
         pool: &[Vec3],
-        cache: &mut [Option<Vec3>],
+        cache: &mut [Option<Placed>],
         extent: &mut [f64; 4],
     ) -> Result<(), MeshError> {
         let b = &ctx.geometry.boundaries;
@@ -255,7 +246,7 @@ impl<'a> Mesher<'a> {
             }
             let mut corners = Vec::with_capacity(native.iter().map(Vec::len).sum());
             for &i in rings.iter().flatten() {
-                let p = match cache[i as usize] {
+                let placed = match cache[i as usize] {
                     Some(p) => p,
                     None => {
                         let p = self.place(&mesh.id, pool[i as usize])?;
@@ -263,8 +254,10 @@ impl<'a> Mesher<'a> {
                         p
                     }
                 };
-                corners.push(p);
+                corners.push(placed);
             }
+            let corners_geodetic: Vec<Vec3> = corners.iter().filter_map(|c| c.1).collect();
+            let corners: Vec<Vec3> = corners.iter().map(|c| c.0).collect();
             let exterior_len = rings[0].len();
             let origin = corners[0];
             let relative: Vec<Vec3> = corners[..exterior_len]
@@ -279,22 +272,20 @@ impl<'a> Mesher<'a> {
                 mesh.positions.push(p);
                 mesh.normals.push(normal);
                 mesh.colours.push(colour);
-                if let Frame::Ecef(placement) = self.frame {
-                    let _ = placement;
-                    let g = crate::placement::ecef_to_geodetic(p);
-                    let bounds = &mut mesh.geodetic_bounds;
-                    for k in 0..3 {
-                        bounds[k] = if bounds[k].is_nan() {
-                            g[k]
-                        } else {
-                            bounds[k].min(g[k])
-                        };
-                        bounds[k + 3] = if bounds[k + 3].is_nan() {
-                            g[k]
-                        } else {
-                            bounds[k + 3].max(g[k])
-                        };
-                    }
+            }
+            for g in &corners_geodetic {
+                let bounds = &mut mesh.geodetic_bounds;
+                for k in 0..3 {
+                    bounds[k] = if bounds[k].is_nan() {
+                        g[k]
+                    } else {
+                        bounds[k].min(g[k])
+                    };
+                    bounds[k + 3] = if bounds[k + 3].is_nan() {
+                        g[k]
+                    } else {
+                        bounds[k + 3].max(g[k])
+                    };
                 }
             }
             mesh.triangles.extend(
@@ -306,6 +297,9 @@ impl<'a> Mesher<'a> {
         Ok(())
     }
 }
+
+/// A point in the mesh's frame, and its geodetic position (ECEF frame only).
+type Placed = (Vec3, Option<Vec3>);
 
 /// What decides a polygon's colour.
 struct PolygonContext<'a> {

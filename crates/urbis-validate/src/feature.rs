@@ -70,8 +70,7 @@ pub fn validate_feature(
             let instance_points;
             let (pool, geom): (&[Vec3], &Geometry) = match &geometry.instance {
                 Some(instance) => {
-                    let Some(t) =
-                        templates.and_then(|t| t.templates.get(instance.template as usize))
+                    let Some((t, placed)) = templates.and_then(|t| t.placed(geometry, &points))
                     else {
                         report.issues.push(GeometryIssue {
                             issue: Issue::new(
@@ -83,19 +82,7 @@ pub fn validate_feature(
                         });
                         continue;
                     };
-                    let reference = geometry
-                        .boundaries
-                        .vertices
-                        .first()
-                        .and_then(|&i| points.get(i as usize))
-                        .copied()
-                        .unwrap_or([0.0; 3]);
-                    instance_points = templates
-                        .map(|t| t.vertices.as_slice())
-                        .unwrap_or(&[])
-                        .iter()
-                        .map(|&p| instance.place(p, reference))
-                        .collect::<Vec<Vec3>>();
+                    instance_points = placed;
                     (&instance_points, t)
                 }
                 None => (&points, geometry),
