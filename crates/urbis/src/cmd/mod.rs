@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub mod analyze;
 pub mod convert;
 pub mod db;
 pub mod demo;

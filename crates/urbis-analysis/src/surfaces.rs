@@ -1,0 +1,180 @@
+//! The surfaces of one city object, in real coordinates, grouped as the geometry groups them.
+
+use std::borrow::Cow;
+use std::ops::Range;
+use urbis_model::{CityObject, Feature, Geometry, GeometryTemplates, GeometryType, Transform};
+
+/// One polygon: rings of indices into [`ObjectSurfaces::points`], exterior first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Polygon {
+    /// Rings as vertex indices (not repeating the first vertex).
+    pub rings: Vec<Vec<u32>>,
+    /// The semantic surface type (`RoofSurface`, `WallSurface`...), when the geometry has one.
+    pub semantic: Option<String>,
+}
+
+/// The chosen geometry of an object, flattened to polygons.
+#[derive(Debug, Clone)]
+pub struct ObjectSurfaces<'a> {
+    /// The geometry's type.
+    pub kind: GeometryType,
+    /// Its level of detail.
+    pub lod: Option<String>,
+    /// Real coordinates the polygons index.
+    pub points: Cow<'a, [[f64; 3]]>,
+    /// An identity per point: equal keys are the same vertex (quantised coordinates, or the bits
+    /// of a placed template vertex).
+    pub keys: Cow<'a, [[i64; 3]]>,
+    /// The polygons.
+    pub polygons: Vec<Polygon>,
+    /// Shells as ranges of polygons (solids only).
+    pub shells: Vec<Range<usize>>,
+    /// Solids as ranges of shells; the first shell of each is its exterior.
+    pub solids: Vec<Range<usize>>,
+}
+
+impl ObjectSurfaces<'_> {
+    /// The corner coordinates of one ring.
+    pub fn ring_points(&self, ring: &[u32]) -> Vec<[f64; 3]> {
+        ring.iter()
+            .filter_map(|&i| self.points.get(i as usize).copied())
+            .collect()
+    }
+
+    /// Every ring of a polygon as coordinates.
+    pub fn polygon_points(&self, polygon: &Polygon) -> Vec<Vec<[f64; 3]>> {
+        polygon.rings.iter().map(|r| self.ring_points(r)).collect()
+    }
+}
+
+/// Which geometry of an object an analysis uses.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum LodChoice {
+    /// The most detailed surface geometry (solids preferred at equal LoD).
+    #[default]
+    Highest,
+    /// Exactly this LoD string.
+    Exact(String),
+}
+
+/// A feature's real coordinates, computed once and shared by all its objects.
+pub fn feature_points(feature: &Feature, transform: &Transform) -> Vec<[f64; 3]> {
+    feature
+        .vertices
+        .iter()
+        .map(|&v| transform.apply(v))
+        .collect()
+}
+
+/// LoD as a number for ordering ("2.2" → 2.2); unparsable ones sort first.
+pub fn lod_value(lod: Option<&str>) -> f64 {
+    lod.and_then(|l| l.parse().ok()).unwrap_or(-1.0)
+}
+
+/// The geometry an analysis uses: the chosen LoD among geometries with surfaces.
+pub fn choose_geometry<'g>(
+    object: &'g CityObject,
+    templates: Option<&GeometryTemplates>,
+    choice: &LodChoice,
+) -> Option<&'g Geometry> {
+    let has_surfaces = |g: &&Geometry| {
+        if g.kind == GeometryType::GeometryInstance {
+            templates
+                .and_then(|t| t.templates.get(g.instance.as_ref()?.template as usize))
+                .is_some_and(|t| t.kind.depth() >= 3)
+        } else {
+            g.kind.depth() >= 3
+        }
+    };
+    let lod_of = |g: &Geometry| -> Option<String> {
+        match (&g.lod, g.kind) {
+            (Some(l), _) => Some(l.clone()),
+            (None, GeometryType::GeometryInstance) => templates
+                .and_then(|t| t.templates.get(g.instance.as_ref()?.template as usize))
+                .and_then(|t| t.lod.clone()),
+            _ => None,
+        }
+    };
+    let candidates = object.geometries().iter().filter(has_surfaces);
+    match choice {
+        LodChoice::Exact(lod) => candidates
+            .filter(|g| lod_of(g).as_deref() == Some(lod.as_str()))
+            .max_by_key(|g| g.kind.depth()),
+        LodChoice::Highest => candidates.max_by(|a, b| {
+            lod_value(lod_of(a).as_deref())
+                .total_cmp(&lod_value(lod_of(b).as_deref()))
+                .then(a.kind.depth().cmp(&b.kind.depth()))
+        }),
+    }
+}
+
+/// Flattens one geometry of a feature's object (a surface geometry, a solid, or an instance of
+/// one) to polygons with their semantics.
+pub fn object_surfaces<'a>(
+    geometry: &'a Geometry,
+    points: &'a [[f64; 3]],
+    keys: &'a [[i64; 3]],
+    templates: Option<&'a GeometryTemplates>,
+) -> Option<ObjectSurfaces<'a>> {
+    if geometry.kind == GeometryType::GeometryInstance {
+        let (template, placed) = templates?.placed(geometry, points)?;
+        let placed_keys: Vec<[i64; 3]> = placed
+            .iter()
+            .map(|p| p.map(|c| c.to_bits() as i64))
+            .collect();
+        let mut s = flatten(template, Cow::Owned(placed), Cow::Owned(placed_keys))?;
+        s.lod = geometry.lod.clone().or(s.lod);
+        return Some(s);
+    }
+    flatten(geometry, Cow::Borrowed(points), Cow::Borrowed(keys))
+}
+
+fn flatten<'a>(
+    geometry: &Geometry,
+    points: Cow<'a, [[f64; 3]]>,
+    keys: Cow<'a, [[i64; 3]]>,
+) -> Option<ObjectSurfaces<'a>> {
+    let b = &geometry.boundaries;
+    if geometry.kind.depth() < 3 {
+        return None;
+    }
+    let semantic_of = |s: usize| -> Option<String> {
+        let sem = geometry.semantics.as_ref()?;
+        let v = (*sem.values.get(s)?)?;
+        sem.surfaces.get(v as usize).map(|x| x.kind.clone())
+    };
+    let polygons = (0..b.surface_count())
+        .map(|s| Polygon {
+            rings: b
+                .surface_rings(s)
+                .map(|r| b.ring(r).to_vec())
+                .filter(|r| r.iter().all(|&i| (i as usize) < points.len()))
+                .collect(),
+            semantic: semantic_of(s),
+        })
+        .collect();
+    let shells = (0..b.shell_count()).map(|h| b.shell_surfaces(h)).collect();
+    let solids = match geometry.kind {
+        GeometryType::Solid => {
+            let all_shells = 0..b.shell_count();
+            if all_shells.is_empty() {
+                Vec::new()
+            } else {
+                std::iter::once(all_shells).collect()
+            }
+        }
+        GeometryType::MultiSolid | GeometryType::CompositeSolid => {
+            (0..b.solid_count()).map(|d| b.solid_shells(d)).collect()
+        }
+        _ => Vec::new(),
+    };
+    Some(ObjectSurfaces {
+        kind: geometry.kind,
+        lod: geometry.lod.clone(),
+        points,
+        keys,
+        polygons,
+        shells,
+        solids,
+    })
+}

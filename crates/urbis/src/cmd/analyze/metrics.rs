@@ -1,0 +1,270 @@
+//! `urbis analyze metrics`.
+
+use super::out::Out;
+use super::source::{MeasureArgs, SourceArgs};
+use crate::pipeline;
+use anyhow::{bail, Result};
+use rayon::prelude::*;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+use urbis_analysis::{building_metrics, BuildingMetrics, MetricsOptions};
+
+/// Building metrics: per Building (aggregating its BuildingParts) and per part.
+///
+/// Methods:
+/// footprint area — GroundSurface polygons in plan, else an LoD0 geometry, else the 2D union
+/// of the lowest surfaces (downward faces; all non-vertical faces when there are none);
+/// `footprint_source` says which.
+/// ground height — the lowest GroundSurface vertex, else the lowest vertex.
+/// roof_min / roof_max — lowest and highest vertex of the RoofSurfaces (faces pointing up
+/// when there are no semantics: `roof_source`).
+/// height (planning height, above ground) — flat roofs (slope ≤ --flat-roof-slope) to their
+/// top, pitched roofs to the mean of eave and ridge, the higher where both occur; a Building
+/// with parts: its highest part above its lowest ground.
+/// volume — only for Solids whose shells are closed and consistently oriented (every edge
+/// used once in each direction) with the exterior pointing out; otherwise null and
+/// `volume_note` says why. `--validate` also withholds it for geometry with ISO 19107 errors.
+/// surface_areas — per semantic type; roofs — each face's area, slope and azimuth (downhill
+/// direction, degrees clockwise from grid north); wall areas per compass sector (N...NW) of
+/// the wall's normal (WallSurface, else faces steeper than 80°).
+/// storeys — height / --storey-height, rounded, at least 1; gross floor area — footprint ×
+/// storeys (a Building with parts: the sum of its parts').
+/// compactness — (36π V²)^(1/3) / envelope area (sphere 1, cube 0.806); elongation — 1 −
+/// width/length of the footprint's minimum-area bounding rectangle (square 0).
+///
+/// Output: a summary on stdout; `--json` the full report on stdout; `--csv` one row per
+/// Building and per part; `--geojson` Building footprints with their figures (in the model's
+/// CRS).
+#[derive(clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    #[command(flatten)]
+    source: SourceArgs,
+    /// Print the full report as JSON on stdout.
+    #[arg(long)]
+    json: bool,
+    /// Write one CSV row per Building and per BuildingPart (`-` for stdout).
+    #[arg(long, value_name = "OUT")]
+    csv: Option<PathBuf>,
+    /// Write the Buildings' footprints with their figures as GeoJSON (`-` for stdout).
+    #[arg(long, value_name = "OUT")]
+    geojson: Option<PathBuf>,
+    #[command(flatten)]
+    measure: MeasureArgs,
+    /// Also validate the geometry (ISO 19107, val3dity codes): no volume for invalid solids.
+    #[arg(long)]
+    validate: bool,
+}
+
+/// Runs `urbis analyze metrics`.
+pub fn run(a: Args) -> Result<u8> {
+    let start = Instant::now();
+    let mut source = a.source.open()?;
+    let header = source.input.header().clone();
+    let options = MetricsOptions {
+        validate: a.validate.then(urbis_validate::Options::default),
+        ..a.measure.options()?
+    };
+    let stdout_taken = [a.csv.as_deref(), a.geojson.as_deref()]
+        .iter()
+        .filter(|p| p.is_some_and(|p| p.as_os_str() == "-"))
+        .count()
+        + usize::from(a.json);
+    if stdout_taken > 1 {
+        bail!("only one of --json, --csv -, --geojson - can use stdout");
+    }
+    let mut json_out = if a.json {
+        let mut o = Out::create(std::path::Path::new("-"))?;
+        let opts = json!({
+            "lod": a.measure.lod, "storey_height": a.measure.storey_height,
+            "flat_roof_slope": a.measure.flat_roof_slope, "validate": a.validate,
+        });
+        write!(
+            o,
+            "{{\"input\":{},\"options\":{},\"buildings\":[",
+            json!(source.name),
+            opts
+        )?;
+        Some(o)
+    } else {
+        None
+    };
+    let mut csv = match &a.csv {
+        Some(p) => {
+            let mut o = Out::create(p)?;
+            writeln!(o, "{}", urbis_analysis::report::csv_header())?;
+            Some(o)
+        }
+        None => None,
+    };
+    let mut geojson = match &a.geojson {
+        Some(p) => {
+            let mut o = Out::create(p)?;
+            write!(o, "{{\"type\":\"FeatureCollection\",")?;
+            if let Some(code) = header.crs().and_then(|c| c.epsg_code()) {
+                let name = format!("urn:ogc:def:crs:EPSG::{code}");
+                write!(
+                    o,
+                    "\"crs\":{},",
+                    json!({"type": "name", "properties": {"name": name}})
+                )?;
+            }
+            write!(o, "\"features\":[")?;
+            Some(o)
+        }
+        None => None,
+    };
+    let bar = pipeline::progress(source.input.feature_count(), "measuring");
+    let mut summary = Summary::default();
+    let templates = header.geometry_templates.as_ref();
+    while let Some(batch) = source.input.next_batch()? {
+        bar.inc(batch.len() as u64);
+        let measured: Vec<BuildingMetrics> = batch
+            .par_iter()
+            .filter_map(|f| building_metrics(f, &header.transform, templates, &options))
+            .collect();
+        for b in &measured {
+            if let Some(o) = json_out.as_mut() {
+                if summary.buildings > 0 {
+                    o.write_all(b",")?;
+                }
+                serde_json::to_writer(&mut *o, b)?;
+            }
+            if let Some(o) = csv.as_mut() {
+                for row in urbis_analysis::report::csv_rows(b) {
+                    writeln!(o, "{row}")?;
+                }
+            }
+            if let Some(o) = geojson.as_mut() {
+                if summary.buildings > 0 {
+                    o.write_all(b",\n")?;
+                }
+                serde_json::to_writer(&mut *o, &urbis_analysis::report::geojson_feature(b))?;
+            }
+            summary.add(b);
+        }
+        batch.into_par_iter().for_each(drop);
+    }
+    bar.finish_and_clear();
+    let seconds = start.elapsed().as_secs_f64();
+    if let Some(mut o) = geojson {
+        o.write_all(b"]}\n")?;
+        o.finish()?;
+    }
+    if let Some(o) = csv {
+        o.finish()?;
+    }
+    let report = summary.to_json(seconds);
+    if let Some(mut o) = json_out {
+        writeln!(o, "],\"summary\":{report}}}")?;
+        o.finish()?;
+    } else {
+        summary.print(&source.name, seconds);
+    }
+    Ok(0)
+}
+
+/// Totals over all Buildings.
+#[derive(Default)]
+struct Summary {
+    buildings: u64,
+    parts: u64,
+    with_parts: u64,
+    footprint_area: f64,
+    volume: f64,
+    with_volume: u64,
+    gross_floor_area: f64,
+    max_height: f64,
+    footprint_sources: BTreeMap<String, u64>,
+    no_volume: BTreeMap<String, u64>,
+}
+
+impl Summary {
+    fn add(&mut self, b: &BuildingMetrics) {
+        let m = &b.building;
+        self.buildings += 1;
+        self.parts += b.part_metrics.len() as u64;
+        self.with_parts += u64::from(m.parts > 0);
+        self.footprint_area += m.footprint_area.unwrap_or(0.0);
+        self.gross_floor_area += m.gross_floor_area.unwrap_or(0.0);
+        self.max_height = self.max_height.max(m.height.unwrap_or(0.0));
+        let source = serde_json::to_value(m.footprint_source)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_else(|| "none".into());
+        *self.footprint_sources.entry(source).or_insert(0) += 1;
+        match (m.volume, &m.volume_note) {
+            (Some(v), _) => {
+                self.volume += v;
+                self.with_volume += 1;
+            }
+            (None, Some(note)) => *self.no_volume.entry(reason_class(note)).or_insert(0) += 1,
+            (None, None) => {}
+        }
+    }
+
+    fn to_json(&self, seconds: f64) -> serde_json::Value {
+        json!({
+            "buildings": self.buildings, "building_parts": self.parts,
+            "buildings_with_parts": self.with_parts,
+            "footprint_area": self.footprint_area, "footprint_sources": self.footprint_sources,
+            "buildings_with_volume": self.with_volume, "volume": self.volume,
+            "no_volume": self.no_volume,
+            "gross_floor_area": self.gross_floor_area, "max_height": self.max_height,
+            "seconds": seconds,
+        })
+    }
+
+    fn print(&self, input: &str, seconds: f64) {
+        println!(
+            "{input}: {} Buildings ({} with BuildingParts, {} parts) in {seconds:.2} s",
+            self.buildings, self.with_parts, self.parts
+        );
+        println!(
+            "  footprint area   {:.1} m²  (sources: {})",
+            self.footprint_area,
+            join(&self.footprint_sources)
+        );
+        println!(
+            "  volume           {:.1} m³  ({} Buildings with a volume)",
+            self.volume, self.with_volume
+        );
+        for (why, n) in &self.no_volume {
+            println!("    no volume: {n} × {why}");
+        }
+        println!(
+            "  gross floor area {:.1} m² (estimate)",
+            self.gross_floor_area
+        );
+        println!("  highest building {:.2} m", self.max_height);
+    }
+}
+
+fn join(m: &BTreeMap<String, u64>) -> String {
+    m.iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A volume note without the part id and numbers, to count alike reasons together.
+fn reason_class(note: &str) -> String {
+    let text = match note.strip_prefix("part ") {
+        Some(rest) => rest.split_once(": ").map_or(rest, |(_, r)| r),
+        None => note,
+    };
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            if !out.ends_with('#') {
+                out.push('#');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -1,0 +1,93 @@
+//! Where an analysis reads from: a file, or a collection of the store.
+
+use crate::input::Input;
+use crate::pipeline;
+use anyhow::{anyhow, bail, Context, Result};
+use std::path::PathBuf;
+
+/// The input arguments every analysis shares.
+#[derive(clap::Args, Debug, Clone)]
+pub struct SourceArgs {
+    /// Input file (`-` for stdin); omit it to read `--collection` from the store.
+    pub input: Option<PathBuf>,
+    /// The store file (with `--collection`).
+    #[arg(long, default_value = "city.db")]
+    pub db: PathBuf,
+    /// Read this collection of the store instead of a file.
+    #[arg(long, conflicts_with = "input")]
+    pub collection: Option<String>,
+}
+
+/// An open source: the input, a name for reports, and the spooled collection (kept alive).
+pub struct Source {
+    /// The reader.
+    pub input: Input,
+    /// `FILE` or `DB#COLLECTION`.
+    pub name: String,
+    _spool: Option<tempfile::TempPath>,
+}
+
+impl SourceArgs {
+    /// Opens the file, or spools the collection to a temporary CityJSONSeq and opens that.
+    pub fn open(&self) -> Result<Source> {
+        match (&self.input, &self.collection) {
+            (Some(path), _) => Ok(Source {
+                input: pipeline::open(path)?,
+                name: path.display().to_string(),
+                _spool: None,
+            }),
+            (None, Some(collection)) => {
+                if !self.db.exists() {
+                    bail!("no store at {}", self.db.display());
+                }
+                let store = urbis_store_sqlite::SqliteStore::open(&self.db)
+                    .with_context(|| format!("opening the store {}", self.db.display()))?;
+                let spool = urbis_tiles::build::spool_collection(
+                    &store,
+                    collection,
+                    &urbis_store::Query::default(),
+                )
+                .with_context(|| format!("reading collection \"{collection}\""))?;
+                let input = pipeline::open(spool.path())?;
+                Ok(Source {
+                    input,
+                    name: format!("{}#{collection}", self.db.display()),
+                    _spool: Some(spool.into_temp_path()),
+                })
+            }
+            (None, None) => Err(anyhow!("give an input file or --collection NAME")),
+        }
+    }
+}
+
+/// How Buildings are measured, shared by `metrics` and `rules`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct MeasureArgs {
+    /// Analyse this LoD (e.g. `2.2`) instead of each object's most detailed geometry.
+    #[arg(long)]
+    pub lod: Option<String>,
+    /// Storey height in metres, for storeys and gross floor area.
+    #[arg(long, default_value_t = 3.0)]
+    pub storey_height: f64,
+    /// Roof faces with at most this slope (degrees) count as flat.
+    #[arg(long, default_value_t = 5.0)]
+    pub flat_roof_slope: f64,
+}
+
+impl MeasureArgs {
+    /// The metrics options these arguments give.
+    pub fn options(&self) -> Result<urbis_analysis::MetricsOptions> {
+        if self.storey_height <= 0.0 || !self.storey_height.is_finite() {
+            bail!("--storey-height must be positive");
+        }
+        Ok(urbis_analysis::MetricsOptions {
+            lod: self.lod.clone().map_or(
+                urbis_analysis::LodChoice::Highest,
+                urbis_analysis::LodChoice::Exact,
+            ),
+            storey_height: self.storey_height,
+            flat_roof_slope: self.flat_roof_slope,
+            validate: None,
+        })
+    }
+}
