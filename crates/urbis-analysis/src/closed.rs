@@ -7,7 +7,6 @@
 //! (`urbis-validate`) does that when asked for.
 
 use crate::surfaces::ObjectSurfaces;
-use std::collections::HashMap;
 
 /// Why an object has no volume.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +60,9 @@ impl std::fmt::Display for NoVolume {
 
 /// The volume enclosed by the object's solids (interior shells subtracted), or why it has
 /// none.
-pub fn volume(s: &ObjectSurfaces<'_>) -> Result<f64, NoVolume> {
+///
+/// `coords` holds each polygon's rings as coordinates ([`ObjectSurfaces::polygon_points`]).
+pub fn volume(s: &ObjectSurfaces<'_>, coords: &[Vec<Vec<[f64; 3]>>]) -> Result<f64, NoVolume> {
     if s.solids.is_empty() {
         return Err(NoVolume::NotASolid(s.kind.as_str().to_string()));
     }
@@ -73,7 +74,7 @@ pub fn volume(s: &ObjectSurfaces<'_>) -> Result<f64, NoVolume> {
                 continue;
             };
             check_closed(s, range.clone(), h)?;
-            let v = shell_volume(s, range.clone(), reference);
+            let v = shell_volume(coords, range.clone(), reference);
             if k == 0 && v <= 0.0 {
                 return Err(NoVolume::Inverted);
             }
@@ -89,7 +90,9 @@ fn check_closed(
     polygons: std::ops::Range<usize>,
     shell: usize,
 ) -> Result<(), NoVolume> {
-    let mut edges: HashMap<([i64; 3], [i64; 3]), (u32, u32)> = HashMap::new();
+    // Every edge as (smaller key, larger key, direction), sorted so that copies of one edge
+    // are neighbours.
+    let mut edges: Vec<([i64; 3], [i64; 3], bool)> = Vec::new();
     for p in &s.polygons[polygons] {
         for ring in &p.rings {
             let n = ring.len();
@@ -100,31 +103,30 @@ fn check_closed(
                 ) else {
                     continue;
                 };
-                if a == b {
-                    continue;
-                }
-                let (key, forward) = if a < b {
-                    ((a, b), true)
-                } else {
-                    ((b, a), false)
-                };
-                let e = edges.entry(key).or_insert((0, 0));
-                if forward {
-                    e.0 += 1;
-                } else {
-                    e.1 += 1;
+                match a.cmp(&b) {
+                    std::cmp::Ordering::Less => edges.push((a, b, true)),
+                    std::cmp::Ordering::Greater => edges.push((b, a, false)),
+                    std::cmp::Ordering::Equal => {}
                 }
             }
         }
     }
-    let open_edges = edges.values().filter(|(f, b)| f + b == 1).count();
+    edges.sort_unstable();
+    let (mut open_edges, mut non_manifold, mut inconsistent) = (0, false, false);
+    for group in edges.chunk_by(|x, y| x.0 == y.0 && x.1 == y.1) {
+        match group {
+            [_] => open_edges += 1,
+            [x, y] => inconsistent |= x.2 == y.2,
+            _ => non_manifold = true,
+        }
+    }
     if open_edges > 0 {
         return Err(NoVolume::NotClosed { shell, open_edges });
     }
-    if edges.values().any(|(f, b)| f + b > 2) {
+    if non_manifold {
         return Err(NoVolume::NonManifold { shell });
     }
-    if edges.values().any(|&(f, b)| f != 1 || b != 1) {
+    if inconsistent {
         return Err(NoVolume::Inconsistent { shell });
     }
     Ok(())
@@ -132,11 +134,10 @@ fn check_closed(
 
 /// Signed volume of one shell: each ring fanned from its first corner (exact for planar
 /// polygons, holes included, whatever their shape), tetrahedra to `reference`.
-fn shell_volume(s: &ObjectSurfaces<'_>, polygons: std::ops::Range<usize>, r: [f64; 3]) -> f64 {
+fn shell_volume(coords: &[Vec<Vec<[f64; 3]>>], polygons: std::ops::Range<usize>, r: [f64; 3]) -> f64 {
     let mut six_v = 0.0;
-    for p in &s.polygons[polygons] {
-        for ring in &p.rings {
-            let pts = s.ring_points(ring);
+    for rings in coords.get(polygons).unwrap_or(&[]) {
+        for pts in rings {
             let Some(&o) = pts.first() else { continue };
             let o = [o[0] - r[0], o[1] - r[1], o[2] - r[2]];
             for w in pts[1..].windows(2) {

@@ -45,10 +45,10 @@ pub fn object_footprint(
     keys: &[[i64; 3]],
     templates: Option<&GeometryTemplates>,
 ) -> Option<Footprint> {
-    let ground: Vec<&crate::surfaces::Polygon> = s
+    let ground: Vec<&crate::surfaces::Polygon<'_>> = s
         .polygons
         .iter()
-        .filter(|p| p.semantic.as_deref() == Some("GroundSurface"))
+        .filter(|p| p.semantic == Some("GroundSurface"))
         .collect();
     if !ground.is_empty() {
         return Some(partition(s, &ground, FootprintMethod::GroundSurface));
@@ -59,7 +59,7 @@ pub fn object_footprint(
         .filter(|g| g.lod.as_deref().is_some_and(|l| l.starts_with('0')))
         .find_map(|g| object_surfaces(g, feature_points, keys, templates));
     if let Some(l0) = lod0 {
-        let all: Vec<&crate::surfaces::Polygon> = l0.polygons.iter().collect();
+        let all: Vec<&crate::surfaces::Polygon<'_>> = l0.polygons.iter().collect();
         let f = partition(&l0, &all, FootprintMethod::Lod0);
         if f.area > 0.0 {
             return Some(f);
@@ -97,7 +97,7 @@ pub fn object_footprint(
 /// Surfaces that partition the footprint (ground surfaces, LoD0): areas simply add up.
 fn partition(
     s: &ObjectSurfaces<'_>,
-    polygons: &[&crate::surfaces::Polygon],
+    polygons: &[&crate::surfaces::Polygon<'_>],
     method: FootprintMethod,
 ) -> Footprint {
     let mut area = 0.0;

@@ -274,16 +274,16 @@ pub fn object_metrics(
     let (mut flat_top, mut pitched_lo, mut pitched_hi) =
         (f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
     let (mut any_flat, mut any_pitched) = (false, false);
-    for p in &s.polygons {
-        let rings = s.polygon_points(p);
-        let a = area(&rings);
-        let (lo, hi) = z_range(&rings);
+    let coords: Vec<Vec<Vec<[f64; 3]>>> = s.polygons.iter().map(|p| s.polygon_points(p)).collect();
+    for (p, rings) in s.polygons.iter().zip(&coords) {
+        let a = area(rings);
+        let (lo, hi) = z_range(rings);
         zmin = zmin.min(lo);
         zmax = zmax.max(hi);
         m.envelope_area += a;
-        let kind = p.semantic.as_deref().unwrap_or("unclassified");
+        let kind = p.semantic.unwrap_or("unclassified");
         *m.surface_areas.entry(kind.to_string()).or_insert(0.0) += a;
-        let Some(n) = normal(&rings) else { continue };
+        let Some(n) = normal(rings) else { continue };
         let slope = slope_degrees(n);
         if kind == "GroundSurface" {
             ground_min = ground_min.min(lo);
@@ -348,7 +348,7 @@ pub fn object_metrics(
         Some(RoofForm::Mixed) => flat_top.max(pitched_mean),
         None => zmax,
     });
-    match volume(&s) {
+    match volume(&s, &coords) {
         Ok(v) => m.volume = Some(v),
         Err(reason) => m.volume_note = Some(reason.to_string()),
     }

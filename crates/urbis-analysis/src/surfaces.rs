@@ -6,11 +6,11 @@ use urbis_model::{CityObject, Feature, Geometry, GeometryTemplates, GeometryType
 
 /// One polygon: rings of indices into [`ObjectSurfaces::points`], exterior first.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Polygon {
+pub struct Polygon<'a> {
     /// Rings as vertex indices (not repeating the first vertex).
-    pub rings: Vec<Vec<u32>>,
+    pub rings: Vec<&'a [u32]>,
     /// The semantic surface type (`RoofSurface`, `WallSurface`...), when the geometry has one.
-    pub semantic: Option<String>,
+    pub semantic: Option<&'a str>,
 }
 
 /// The chosen geometry of an object, flattened to polygons.
@@ -26,7 +26,7 @@ pub struct ObjectSurfaces<'a> {
     /// of a placed template vertex).
     pub keys: Cow<'a, [[i64; 3]]>,
     /// The polygons.
-    pub polygons: Vec<Polygon>,
+    pub polygons: Vec<Polygon<'a>>,
     /// Shells as ranges of polygons (solids only).
     pub shells: Vec<Range<usize>>,
     /// Solids as ranges of shells; the first shell of each is its exterior.
@@ -42,7 +42,7 @@ impl ObjectSurfaces<'_> {
     }
 
     /// Every ring of a polygon as coordinates.
-    pub fn polygon_points(&self, polygon: &Polygon) -> Vec<Vec<[f64; 3]>> {
+    pub fn polygon_points(&self, polygon: &Polygon<'_>) -> Vec<Vec<[f64; 3]>> {
         polygon.rings.iter().map(|r| self.ring_points(r)).collect()
     }
 }
@@ -130,7 +130,7 @@ pub fn object_surfaces<'a>(
 }
 
 fn flatten<'a>(
-    geometry: &Geometry,
+    geometry: &'a Geometry,
     points: Cow<'a, [[f64; 3]]>,
     keys: Cow<'a, [[i64; 3]]>,
 ) -> Option<ObjectSurfaces<'a>> {
@@ -138,16 +138,16 @@ fn flatten<'a>(
     if geometry.kind.depth() < 3 {
         return None;
     }
-    let semantic_of = |s: usize| -> Option<String> {
+    let semantic_of = |s: usize| -> Option<&'a str> {
         let sem = geometry.semantics.as_ref()?;
         let v = (*sem.values.get(s)?)?;
-        sem.surfaces.get(v as usize).map(|x| x.kind.clone())
+        sem.surfaces.get(v as usize).map(|x| x.kind.as_str())
     };
     let polygons = (0..b.surface_count())
         .map(|s| Polygon {
             rings: b
                 .surface_rings(s)
-                .map(|r| b.ring(r).to_vec())
+                .map(|r| b.ring(r))
                 .filter(|r| r.iter().all(|&i| (i as usize) < points.len()))
                 .collect(),
             semantic: semantic_of(s),

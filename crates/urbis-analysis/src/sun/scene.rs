@@ -138,13 +138,13 @@ impl SceneBuilder {
                     lowest = lowest.min(q[2]);
                 }
                 let Some(n) = normal(&rings) else { continue };
-                if p.semantic.as_deref() == Some("GroundSurface") {
+                if p.semantic == Some("GroundSurface") {
                     for q in rings.iter().flatten() {
                         building.ground = building.ground.min(q[2]);
                     }
                 }
                 let wall = if has_semantics {
-                    p.semantic.as_deref() == Some("WallSurface")
+                    p.semantic == Some("WallSurface")
                 } else {
                     slope_degrees(n) >= 80.0
                 };

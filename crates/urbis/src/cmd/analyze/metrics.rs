@@ -1,7 +1,7 @@
 //! `urbis analyze metrics`.
 
 use super::out::Out;
-use super::source::{MeasureArgs, SourceArgs};
+use super::source::{for_each_batch, MeasureArgs, SourceArgs};
 use crate::pipeline;
 use anyhow::{bail, Result};
 use rayon::prelude::*;
@@ -120,7 +120,7 @@ pub fn run(a: Args) -> Result<u8> {
     let bar = pipeline::progress(source.input.feature_count(), "measuring");
     let mut summary = Summary::default();
     let templates = header.geometry_templates.as_ref();
-    while let Some(batch) = source.input.next_batch()? {
+    for_each_batch(&mut source.input, |batch| {
         bar.inc(batch.len() as u64);
         let measured: Vec<BuildingMetrics> = batch
             .par_iter()
@@ -147,7 +147,8 @@ pub fn run(a: Args) -> Result<u8> {
             summary.add(b);
         }
         batch.into_par_iter().for_each(drop);
-    }
+        Ok(())
+    })?;
     bar.finish_and_clear();
     let seconds = start.elapsed().as_secs_f64();
     if let Some(mut o) = geojson {

@@ -91,3 +91,34 @@ impl MeasureArgs {
         })
     }
 }
+
+/// Calls `work` on every batch of `input`, reading the next batch while `work` runs (one
+/// batch ahead, so memory stays bounded), so that parsing and analysis overlap.
+pub fn for_each_batch(
+    input: &mut Input,
+    mut work: impl FnMut(Vec<urbis_model::Feature>) -> Result<()>,
+) -> Result<()> {
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let reader = scope.spawn(move || -> Result<()> {
+            while let Some(batch) = input.next_batch()? {
+                if tx.send(batch).is_err() {
+                    break;
+                }
+            }
+            Ok(())
+        });
+        let mut outcome = Ok(());
+        for batch in rx {
+            if let Err(e) = work(batch) {
+                outcome = Err(e);
+                break;
+            }
+        }
+        // Dropping the receiver (by leaving the loop) lets a blocked reader finish.
+        let read = reader
+            .join()
+            .unwrap_or_else(|_| Err(anyhow!("the reader thread panicked")));
+        outcome.and(read)
+    })
+}
