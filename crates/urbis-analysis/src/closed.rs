@@ -134,7 +134,11 @@ fn check_closed(
 
 /// Signed volume of one shell: each ring fanned from its first corner (exact for planar
 /// polygons, holes included, whatever their shape), tetrahedra to `reference`.
-fn shell_volume(coords: &[Vec<Vec<[f64; 3]>>], polygons: std::ops::Range<usize>, r: [f64; 3]) -> f64 {
+fn shell_volume(
+    coords: &[Vec<Vec<[f64; 3]>>],
+    polygons: std::ops::Range<usize>,
+    r: [f64; 3],
+) -> f64 {
     let mut six_v = 0.0;
     for rings in coords.get(polygons).unwrap_or(&[]) {
         for pts in rings {

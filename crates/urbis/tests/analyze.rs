@@ -66,8 +66,8 @@ fn boxes_file(path: &Path, boxes: &[(&str, [f64; 3], [f64; 3])]) {
 const X: f64 = 85_000.0;
 const Y: f64 = 447_000.0;
 
-#[test]
-fn metrics_json_csv_and_geojson() {
+/// Box "a" (10 × 20 × 9 m) and box "b" (5 × 5 × 4 m) in a temporary directory.
+fn two_boxes() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let city = dir.path().join("city.city.json");
     boxes_file(
@@ -77,6 +77,12 @@ fn metrics_json_csv_and_geojson() {
             ("b", [X + 30.0, Y, 0.0], [5.0, 5.0, 4.0]),
         ],
     );
+    (dir, city)
+}
+
+#[test]
+fn metrics_json_csv_and_geojson() {
+    let (dir, city) = two_boxes();
     let csv = dir.path().join("m.csv");
     let geojson = dir.path().join("m.geojson");
     let out = urbis(&[
@@ -289,4 +295,59 @@ fn sun_on_delft() {
     assert!(v["ground"]["cells"].as_u64().unwrap() > 1000);
     assert!(v["ground"]["mean_hours"].as_f64().unwrap() > 1.0);
     assert!(v["facade_points"].as_u64().unwrap() > 1000);
+}
+
+/// Figures stored in the store as attributes, for the viewer to colour by.
+#[test]
+fn store_attributes_for_the_viewer() {
+    let (dir, city) = two_boxes();
+    let db = dir.path().join("city.db");
+    let out = urbis(&["import", s(&city), "--db", s(&db), "--collection", "c"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = urbis(&[
+        "analyze",
+        "metrics",
+        "--collection",
+        "c",
+        "--db",
+        s(&db),
+        "--store-attributes",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(&rules, "[zones.R]\nmax_height = 8.0\n").unwrap();
+    let zoning = dir.path().join("plots.geojson");
+    let plot = json!({"type": "FeatureCollection", "features": [{"type": "Feature",
+        "properties": {"plot_id": "p", "zone": "R"}, "geometry": {"type": "Polygon",
+        "coordinates": [[[X - 5.0, Y - 5.0], [X + 50.0, Y - 5.0], [X + 50.0, Y + 30.0], [X - 5.0, Y + 30.0], [X - 5.0, Y - 5.0]]]}}]});
+    std::fs::write(&zoning, plot.to_string()).unwrap();
+    let out = urbis(&[
+        "analyze",
+        "rules",
+        "--collection",
+        "c",
+        "--db",
+        s(&db),
+        "--zoning",
+        s(&zoning),
+        "--rules",
+        s(&rules),
+        "--store-attributes",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let exported = dir.path().join("out.city.json");
+    let out = urbis(&["export", s(&exported), "--collection", "c", "--db", s(&db)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&std::fs::read(&exported).unwrap()).unwrap();
+    let a = &v["CityObjects"]["a"]["attributes"];
+    assert_eq!(a["urbis_height"], 9.0);
+    assert_eq!(a["urbis_volume"], 1800.0);
+    assert_eq!(a["urbis_rule_failures"], 1);
+    assert_eq!(
+        v["CityObjects"]["b"]["attributes"]["urbis_rule_failures"],
+        0
+    );
+    // Without a collection there is nowhere to store.
+    let out = urbis(&["analyze", "metrics", s(&city), "--store-attributes"]);
+    assert_eq!(out.status.code(), Some(2));
 }

@@ -57,6 +57,11 @@ pub struct Args {
     /// Also validate the geometry (ISO 19107, val3dity codes): no volume for invalid solids.
     #[arg(long)]
     validate: bool,
+    /// With --collection: store the Building figures as attributes (urbis_height,
+    /// urbis_footprint_area, urbis_volume, urbis_storeys, urbis_gross_floor_area,
+    /// urbis_compactness) for the viewer to colour by.
+    #[arg(long)]
+    store_attributes: bool,
 }
 
 /// Runs `urbis analyze metrics`.
@@ -119,14 +124,29 @@ pub fn run(a: Args) -> Result<u8> {
     };
     let bar = pipeline::progress(source.input.feature_count(), "measuring");
     let mut summary = Summary::default();
+    let mut updated = Vec::new();
+    if a.store_attributes && a.source.collection.is_none() {
+        bail!("--store-attributes needs --collection");
+    }
     let templates = header.geometry_templates.as_ref();
     for_each_batch(&mut source.input, |batch| {
         bar.inc(batch.len() as u64);
-        let measured: Vec<BuildingMetrics> = batch
+        let measured: Vec<(usize, BuildingMetrics)> = batch
             .par_iter()
-            .filter_map(|f| building_metrics(f, &header.transform, templates, &options))
+            .enumerate()
+            .filter_map(|(i, f)| {
+                Some((
+                    i,
+                    building_metrics(f, &header.transform, templates, &options)?,
+                ))
+            })
             .collect();
-        for b in &measured {
+        if a.store_attributes {
+            for (i, b) in &measured {
+                updated.push((batch[*i].clone(), figures(&b.building)));
+            }
+        }
+        for (_, b) in &measured {
             if let Some(o) = json_out.as_mut() {
                 if summary.buildings > 0 {
                     o.write_all(b",")?;
@@ -158,6 +178,10 @@ pub fn run(a: Args) -> Result<u8> {
     if let Some(o) = csv {
         o.finish()?;
     }
+    if a.store_attributes {
+        let n = super::source::store_attributes(&a.source, updated)?;
+        eprintln!("urbis: stored the figures of {n} Buildings as urbis_* attributes");
+    }
     let report = summary.to_json(seconds);
     if let Some(mut o) = json_out {
         writeln!(o, "],\"summary\":{report}}}")?;
@@ -166,6 +190,25 @@ pub fn run(a: Args) -> Result<u8> {
         summary.print(&source.name, seconds);
     }
     Ok(0)
+}
+
+/// The figures stored as attributes with `--store-attributes`.
+fn figures(m: &urbis_analysis::Metrics) -> serde_json::Map<String, serde_json::Value> {
+    let mut out = serde_json::Map::new();
+    let storeys = m.storeys.map(f64::from);
+    for (name, value) in [
+        ("urbis_height", m.height),
+        ("urbis_footprint_area", m.footprint_area),
+        ("urbis_volume", m.volume),
+        ("urbis_storeys", storeys),
+        ("urbis_gross_floor_area", m.gross_floor_area),
+        ("urbis_compactness", m.compactness),
+    ] {
+        if let Some(v) = value {
+            out.insert(name.into(), json!((v * 1000.0).round() / 1000.0));
+        }
+    }
+    out
 }
 
 /// Totals over all Buildings.

@@ -54,10 +54,17 @@ pub struct Args {
     geojson: Option<PathBuf>,
     #[command(flatten)]
     measure: MeasureArgs,
+    /// With --collection: store each Building's result as attributes (urbis_rule_failures:
+    /// its failed checks plus its plot's; urbis_plot) for the viewer to colour by.
+    #[arg(long)]
+    store_attributes: bool,
 }
 
 /// Runs `urbis analyze rules`.
 pub fn run(a: Args) -> Result<u8> {
+    if a.store_attributes && a.source.collection.is_none() {
+        anyhow::bail!("--store-attributes needs --collection");
+    }
     let rules_text = std::fs::read_to_string(&a.rules)
         .with_context(|| format!("reading {}", a.rules.display()))?;
     let rules =
@@ -121,6 +128,21 @@ pub fn run(a: Args) -> Result<u8> {
         )?;
         o.write_all(b"\n")?;
         o.finish()?;
+    }
+    if a.store_attributes {
+        let mut figures = std::collections::HashMap::new();
+        for b in &r.buildings {
+            let failed = |i: &&Indicator| i.pass == Some(false);
+            let plot = r.plots.iter().find(|p| Some(&p.id) == b.plot.as_ref());
+            let n = b.indicators.iter().filter(failed).count()
+                + plot.map_or(0, |p| p.indicators.iter().filter(failed).count());
+            let mut m = serde_json::Map::new();
+            m.insert("urbis_rule_failures".into(), json!(n));
+            m.insert("urbis_plot".into(), json!(b.plot));
+            figures.insert(b.id.clone(), m);
+        }
+        let n = super::source::store_attributes_by_id(&a.source, figures)?;
+        eprintln!("urbis: stored the results of {n} Buildings as urbis_* attributes");
     }
     if a.json {
         let out = json!({"input": source.name, "zoning": a.zoning, "rules": a.rules,

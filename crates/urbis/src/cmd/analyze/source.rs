@@ -122,3 +122,66 @@ pub fn for_each_batch(
         outcome.and(read)
     })
 }
+
+/// Writes analysis figures back into the store as attributes of each feature's top-level
+/// object (replacing the stored features, in one transaction), so that the viewer and the
+/// OGC API can colour, filter and show by them.
+pub fn store_attributes(
+    args: &SourceArgs,
+    updated: Vec<(
+        urbis_model::Feature,
+        serde_json::Map<String, serde_json::Value>,
+    )>,
+) -> Result<usize> {
+    use urbis_store::{NewCollection, OnConflict, RecordBuilder, Store};
+    let Some(collection) = &args.collection else {
+        bail!("--store-attributes needs --collection");
+    };
+    let store = urbis_store_sqlite::SqliteStore::open(&args.db)
+        .with_context(|| format!("opening the store {}", args.db.display()))?;
+    let c = store
+        .collection(collection)?
+        .ok_or_else(|| anyhow!("no collection \"{collection}\" in {}", args.db.display()))?;
+    let builder = RecordBuilder::new(c.transform, c.crs);
+    let new = NewCollection {
+        id: c.id.clone(),
+        title: c.title.clone(),
+        header: c.header.clone(),
+        transform: c.transform,
+        crs: c.crs,
+    };
+    let mut tx = store.begin(&new)?;
+    let n = updated.len();
+    for (mut feature, figures) in updated {
+        let id = feature.id.clone();
+        if let Some(root) = feature.objects.iter_mut().find(|o| o.id == id) {
+            root.attributes
+                .get_or_insert_with(Default::default)
+                .extend(figures);
+        }
+        let record = builder.record(&feature)?;
+        tx.put(&record, OnConflict::Replace)
+            .with_context(|| format!("storing \"{id}\" (nothing was stored)"))?;
+    }
+    tx.commit()
+        .context("committing the attributes (nothing was stored)")?;
+    Ok(n)
+}
+
+/// Like [`store_attributes`], for figures keyed by feature id: reads the collection again and
+/// stores the figures of the features named.
+pub fn store_attributes_by_id(
+    args: &SourceArgs,
+    mut figures: std::collections::HashMap<String, serde_json::Map<String, serde_json::Value>>,
+) -> Result<usize> {
+    let mut source = args.open()?;
+    let mut updated = Vec::new();
+    while let Some(batch) = source.input.next_batch()? {
+        for f in batch {
+            if let Some(m) = figures.remove(&f.id) {
+                updated.push((f, m));
+            }
+        }
+    }
+    store_attributes(args, updated)
+}

@@ -88,6 +88,10 @@ pub struct Args {
     /// Write the ground sunlight heat map as PNG (and a .pgw world file beside it).
     #[arg(long, value_name = "OUT.png")]
     png: Option<PathBuf>,
+    /// With --collection: store each Building's least window-sill hours as the attribute
+    /// urbis_sun_min_hours (and urbis_sun_loss with --proposed) for the viewer to colour by.
+    #[arg(long)]
+    store_attributes: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -141,6 +145,9 @@ fn read_scene(
 
 /// Runs `urbis analyze sun`.
 pub fn run(a: Args) -> Result<u8> {
+    if a.store_attributes && a.source.collection.is_none() {
+        anyhow::bail!("--store-attributes needs --collection");
+    }
     let start = Instant::now();
     let date = match &a.date {
         Some(d) => solar::parse_date(d)?,
@@ -336,6 +343,27 @@ pub fn run(a: Args) -> Result<u8> {
         }
         out.write_all(b"]}\n")?;
         out.finish()?;
+    }
+    if a.store_attributes {
+        let mut figures = std::collections::HashMap::new();
+        for b in &result.buildings {
+            let mut m = serde_json::Map::new();
+            if let Some(h) = b.min_hours {
+                m.insert(
+                    "urbis_sun_min_hours".into(),
+                    json!((h * 1000.0).round() / 1000.0),
+                );
+            }
+            if proposed.is_some() {
+                m.insert(
+                    "urbis_sun_loss".into(),
+                    json!((b.max_loss * 1000.0).round() / 1000.0),
+                );
+            }
+            figures.insert(b.id.clone(), m);
+        }
+        let n = super::source::store_attributes_by_id(&a.source, figures)?;
+        eprintln!("urbis: stored the sunlight of {n} Buildings as urbis_* attributes");
     }
     let affected: Vec<&study::BuildingSun> = result
         .buildings
