@@ -78,7 +78,7 @@ try {
           const picked = viewer.scene.pick(new Cesium.Cartesian2(x, y));
           if (picked instanceof Cesium.Cesium3DTileFeature &&
               String(picked.getProperty("type")).startsWith("Building")) {
-            return { x: rect.left + x, y: rect.top + y, id: picked.getProperty("id") };
+            return { x: rect.left + x, y: rect.top + y, cx: x, cy: y, id: picked.getProperty("id") };
           }
         }
       }
@@ -97,6 +97,35 @@ try {
     { timeout: 30000 },
   );
   result.panel = await page.evaluate(() => document.getElementById("attributes").innerText.slice(0, 400));
+
+  // Colour by a numeric attribute: the option appears once loaded tiles hold numbers for it,
+  // and the style then gives the building under the pointer a colour of the blue-red ramp
+  // (not white, not the grey of "no value").
+  await page.waitForFunction(
+    () => [...document.getElementById("colour-by").options]
+      .some((o) => o.textContent === "measuredHeight" && !o.hidden),
+    null,
+    { timeout: 30000 },
+  );
+  await page.evaluate(() => {
+    const s = document.getElementById("colour-by");
+    s.value = [...s.options].find((o) => o.textContent === "measuredHeight").value;
+    s.dispatchEvent(new Event("change"));
+  });
+  const styled = await page.waitForFunction(
+    (t) => {
+      const { viewer, state } = window.urbis;
+      const picked = viewer.scene.pick(new Cesium.Cartesian2(t.cx, t.cy));
+      const style = state.tileset && state.tileset.style;
+      if (!(picked instanceof Cesium.Cesium3DTileFeature) || !style) return null;
+      const c = style.color.evaluateColor(picked, new Cesium.Color());
+      const grey = Math.abs(c.red - c.green) < 0.02 && Math.abs(c.green - c.blue) < 0.02;
+      return grey ? null : [c.red, c.green, c.blue];
+    },
+    target,
+    { timeout: 30000 },
+  );
+  result.colouredBy = { attribute: "measuredHeight", colour: await styled.jsonValue() };
   mkdirSync(dirname(screenshot), { recursive: true });
   await page.screenshot({ path: screenshot });
   result.screenshot = screenshot;

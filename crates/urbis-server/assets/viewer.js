@@ -103,11 +103,16 @@ async function fillColourOptions(id) {
   try {
     const q = await getJson(`/collections/${encodeURIComponent(id)}/queryables`);
     for (const [name, schema] of Object.entries(q.properties || {})) {
-      if (schema.type !== "number" && schema.type !== "integer") continue;
+      if (["id", "type", "geometry"].includes(name)) continue;
+      const typed = schema.type === "number" || schema.type === "integer";
+      if (schema.type && !typed) continue;
+      // Untyped queryables (the store does not know attribute types) show up once a loaded
+      // tile holds a number for them.
       const o = document.createElement("option");
       o.value = propertyId(name);
       o.textContent = name;
       o.dataset.numeric = "true";
+      o.hidden = !typed;
       select.append(o);
     }
   } catch (_) { /* no queryables: surfaces and validity only */ }
@@ -115,12 +120,14 @@ async function fillColourOptions(id) {
 
 function noteRanges(tile) {
   const content = tile.content;
-  const numeric = [...$("colour-by").options].filter((o) => o.dataset.numeric).map((o) => o.value);
+  const options = [...$("colour-by").options].filter((o) => o.dataset.numeric);
   for (let i = 0; i < content.featuresLength; i++) {
     const f = content.getFeature(i);
-    for (const p of numeric) {
+    for (const o of options) {
+      const p = o.value;
       const v = f.getProperty(p);
       if (typeof v !== "number" || v < NO_DATA) continue;
+      o.hidden = false;
       const r = state.ranges[p] || [v, v];
       state.ranges[p] = [Math.min(r[0], v), Math.max(r[1], v)];
     }
