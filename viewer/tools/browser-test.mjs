@@ -126,6 +126,20 @@ try {
     { timeout: 30000 },
   );
   result.colouredBy = { attribute: "measuredHeight", colour: await styled.jsonValue() };
+
+  // The sunlight heat map: computed by the server, draped on the globe as an imagery layer.
+  await page.evaluate(() => {
+    const box = document.getElementById("sun");
+    box.checked = true;
+    box.dispatchEvent(new Event("change"));
+  });
+  await page.waitForFunction(
+    () => window.urbis.state.sunLayer !== null &&
+      document.getElementById("sun-legend").textContent.includes("direct sun"),
+    null,
+    { timeout: 60000 },
+  );
+  result.sunLegend = await page.evaluate(() => document.getElementById("sun-legend").textContent);
   mkdirSync(dirname(screenshot), { recursive: true });
   await page.screenshot({ path: screenshot });
   result.screenshot = screenshot;

@@ -28,6 +28,7 @@ const state = {
   selected: null, // { feature, color }
   highlight: null, // id highlighted by search
   ranges: {}, // numeric property id -> [min, max] over loaded tiles
+  sunLayer: null, // the sunlight heat map imagery layer
 };
 window.urbis = { viewer, state };
 
@@ -91,6 +92,7 @@ async function openCollection(id) {
     await viewer.zoomTo(tileset, new Cesium.HeadingPitchRange(0.6, -0.5, tileset.boundingSphere.radius * 0.9));
     await fillColourOptions(id);
     applyStyle();
+    if ($("sun").checked) showSun(true);
     status(`${id}: loading tiles…`);
   } catch (e) {
     status(`${id}: ${e.message}`);
@@ -241,5 +243,32 @@ $("osm").onchange = (e) => {
     osm = null;
   }
 };
+
+// The ground sunlight heat map (computed by the server on first request), draped on the globe.
+async function showSun(on) {
+  if (state.sunLayer) {
+    viewer.imageryLayers.remove(state.sunLayer);
+    state.sunLayer = null;
+  }
+  $("sun-legend").textContent = "";
+  if (!on || !state.collection) return;
+  const base = `/collections/${encodeURIComponent(state.collection)}`;
+  status(`Computing the sunlight of ${state.collection}…`);
+  try {
+    const info = await getJson(`${base}/sun`);
+    const [w, s, e, n] = info.rectangle;
+    const provider = await Cesium.SingleTileImageryProvider.fromUrl(`${base}/sun.png`, {
+      rectangle: Cesium.Rectangle.fromDegrees(w, s, e, n),
+    });
+    state.sunLayer = viewer.imageryLayers.addImageryProvider(provider);
+    state.sunLayer.alpha = 0.85;
+    $("sun-legend").textContent =
+      `direct sun ${info.date} ${info.from}–${info.to} (${info.clock}): dark blue 0 h → yellow ${info.window_hours} h; mean ${info.mean_hours.toFixed(1)} h`;
+    status(`${state.collection}: sunlight shown.`);
+  } catch (err) {
+    status(`Sunlight of ${state.collection}: ${err.message}`);
+  }
+}
+$("sun").onchange = (e) => showSun(e.target.checked);
 
 listCollections().catch((e) => status(`Cannot list collections: ${e.message}`));

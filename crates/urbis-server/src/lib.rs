@@ -19,6 +19,7 @@ mod items;
 mod negotiate;
 mod openapi;
 mod pages;
+mod sunmap;
 mod tiles;
 mod viewer;
 
@@ -77,6 +78,7 @@ pub struct AppState {
     permits: Arc<tokio::sync::Semaphore>,
     converters: crs::Converters,
     tiles: tiles::TileCache,
+    sun: sunmap::SunCache,
 }
 
 impl AppState {
@@ -122,6 +124,7 @@ pub fn router(store: Arc<dyn Store>, config: Config) -> Router {
     let cesium = config.cesium.clone();
     let state = Arc::new(AppState {
         tiles: tiles::TileCache::new(cache_root),
+        sun: sunmap::SunCache::default(),
         store,
         permits: Arc::new(tokio::sync::Semaphore::new(config.concurrency.max(1))),
         config,
@@ -159,6 +162,8 @@ pub fn router(store: Arc<dyn Store>, config: Config) -> Router {
             "/collections/{collection}/3dtiles/tiles/{name}",
             get(tiles::tile),
         )
+        .route("/collections/{collection}/sun", get(sunmap::info))
+        .route("/collections/{collection}/sun.png", get(sunmap::image))
         .route("/viewer", get(viewer::page))
         .route("/viewer/app.js", get(viewer::script))
         .route("/viewer/app.css", get(viewer::style))

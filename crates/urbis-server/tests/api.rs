@@ -760,3 +760,39 @@ async fn the_viewer_page_and_its_missing_cesium() {
     let landing = get(&f, "/?f=html").await;
     assert!(String::from_utf8_lossy(&landing.body).contains("/viewer"));
 }
+
+/// The sunlight heat map: computed once per revision, placed where the city is, a PNG that
+/// shows both sun and shadow.
+#[tokio::test]
+async fn sunlight_heat_map_for_the_viewer() {
+    let f = fixture();
+    let info = get(&f, "/collections/delft/sun").await;
+    assert_eq!(
+        info.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&info.body)
+    );
+    let v = info.json();
+    assert_eq!(v["window_hours"], 6.0);
+    let r: Vec<f64> = v["rectangle"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    // SPEC's origin (84000, 446000 in RD) lies near 4.35 E, 52.00 N.
+    assert!(r[0] < r[2] && r[1] < r[3], "{r:?}");
+    assert!(
+        (r[0] - 4.35).abs() < 0.05 && (r[1] - 52.0).abs() < 0.05,
+        "{r:?}"
+    );
+    let mean = v["mean_hours"].as_f64().unwrap();
+    assert!(mean > 0.0 && mean < 6.0, "shadows and sun both: {mean}");
+    let png = get(&f, "/collections/delft/sun.png").await;
+    assert_eq!(png.status, StatusCode::OK);
+    assert_eq!(png.header("content-type"), "image/png");
+    assert_eq!(&png.body[1..4], b"PNG");
+    let missing = get(&f, "/collections/nope/sun").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}

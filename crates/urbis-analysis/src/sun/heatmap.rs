@@ -73,6 +73,80 @@ pub fn world_file(grid: &GroundGrid, origin: [f64; 3]) -> String {
     format!("{}\n0\n0\n{}\n{x}\n{y}\n", grid.cell, -grid.cell)
 }
 
+/// The heat map resampled to longitude/latitude (plate carrée, north up), for draping on a
+/// globe: the PNG and its `[west, south, east, north]` in degrees. `code` is the model's EPSG
+/// CRS and `origin` the scene's local origin; each output pixel takes the cell under its
+/// centre.
+pub fn lonlat_png(
+    grid: &GroundGrid,
+    hours: &[Option<f64>],
+    max: f64,
+    origin: [f64; 3],
+    code: u32,
+) -> Result<(Vec<u8>, [f64; 4]), String> {
+    use urbis_geom::Reprojector;
+    let to_ll = Reprojector::new(code, 4326).map_err(|e| e.to_string())?;
+    let from_ll = Reprojector::new(4326, code).map_err(|e| e.to_string())?;
+    let (x0, y0) = (origin[0] + grid.corner[0], origin[1] + grid.corner[1]);
+    let (x1, y1) = (
+        x0 + grid.nx as f64 * grid.cell,
+        y0 + grid.ny as f64 * grid.cell,
+    );
+    let mut bounds = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for (x, y) in [(x0, y0), (x1, y0), (x0, y1), (x1, y1)] {
+        let p = to_ll.point([x, y, 0.0]).map_err(|e| e.to_string())?;
+        bounds = [
+            bounds[0].min(p[0]),
+            bounds[1].min(p[1]),
+            bounds[2].max(p[0]),
+            bounds[3].max(p[1]),
+        ];
+    }
+    let (w, h) = (grid.nx.max(1), grid.ny.max(1));
+    let mut pixels = Vec::with_capacity(w * h * 4);
+    for row in 0..h {
+        let lat = bounds[3] - (row as f64 + 0.5) / h as f64 * (bounds[3] - bounds[1]);
+        for col in 0..w {
+            let lon = bounds[0] + (col as f64 + 0.5) / w as f64 * (bounds[2] - bounds[0]);
+            let px = match from_ll.point([lon, lat, 0.0]) {
+                Ok(p) => {
+                    let c = ((p[0] - x0) / grid.cell).floor();
+                    let r = ((p[1] - y0) / grid.cell).floor();
+                    if c < 0.0 || r < 0.0 || c >= grid.nx as f64 || r >= grid.ny as f64 {
+                        [0, 0, 0, 0]
+                    } else {
+                        let i = r as usize * grid.nx + c as usize;
+                        match hours.get(i).copied().flatten() {
+                            Some(v) => colour(v, max),
+                            None if grid.under_structure.get(i) == Some(&true) => BUILDING,
+                            None => [0, 0, 0, 0],
+                        }
+                    }
+                }
+                Err(_) => [0, 0, 0, 0],
+            };
+            pixels.extend_from_slice(&px);
+        }
+    }
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, w as u32, h as u32);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+        writer
+            .write_image_data(&pixels)
+            .map_err(|e| e.to_string())?;
+        writer.finish().map_err(|e| e.to_string())?;
+    }
+    Ok((out, bounds))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -82,6 +82,29 @@ impl SceneBuilder {
         }
     }
 
+    /// Adds a feature to the builder in `slot`, creating it on the first feature with its
+    /// origin at that feature's first vertex (rounded to the metre).
+    pub fn add_to(
+        slot: &mut Option<SceneBuilder>,
+        feature: &Feature,
+        header: &urbis_model::Header,
+        lod: &LodChoice,
+    ) {
+        let b = slot.get_or_insert_with(|| {
+            let first = feature
+                .vertices
+                .first()
+                .map(|&v| header.transform.apply(v))
+                .unwrap_or([0.0; 3]);
+            SceneBuilder::new(first.map(f64::round), lod.clone())
+        });
+        b.add(
+            feature,
+            &header.transform,
+            header.geometry_templates.as_ref(),
+        );
+    }
+
     /// Model coordinates of local (0, 0, 0).
     pub fn origin(&self) -> [f64; 3] {
         self.origin.unwrap_or([0.0; 3])

@@ -125,15 +125,7 @@ fn read_scene(
     while let Some(batch) = source.input.next_batch()? {
         bar.inc(batch.len() as u64);
         for f in &batch {
-            let b = builder.get_or_insert_with(|| {
-                let first = f
-                    .vertices
-                    .first()
-                    .map(|&v| header.transform.apply(v))
-                    .unwrap_or([0.0; 3]);
-                SceneBuilder::new(first.map(f64::round), lod.clone())
-            });
-            b.add(f, &header.transform, header.geometry_templates.as_ref());
+            SceneBuilder::add_to(&mut builder, f, &header, lod);
         }
     }
     bar.finish_and_clear();
