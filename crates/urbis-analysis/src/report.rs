@@ -137,6 +137,12 @@ pub fn geojson_feature(b: &BuildingMetrics) -> Value {
     })
 }
 
+/// The (pre-RFC 7946, GDAL-read) `crs` member naming an EPSG CRS, for GeoJSON written in the
+/// model's CRS rather than WGS 84.
+pub fn geojson_crs(code: u32) -> Value {
+    json!({"type": "name", "properties": {"name": format!("urn:ogc:def:crs:EPSG::{code}")}})
+}
+
 /// A GeoJSON MultiPolygon (rings closed), or null when empty.
 pub fn multipolygon(mp: &MultiPolygon<f64>) -> Value {
     if mp.0.is_empty() {

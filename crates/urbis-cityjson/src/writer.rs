@@ -114,6 +114,24 @@ impl Output {
     }
 }
 
+/// Plain `std::io::Write` access, for reports written through the same replace-on-success
+/// temporary file (the target still changes only on [`Output::commit`]).
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.inner {
+            OutputInner::File(w) => w.write(buf),
+            OutputInner::Stdout(w) => w.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.inner {
+            OutputInner::File(w) => w.flush(),
+            OutputInner::Stdout(w) => w.flush(),
+        }
+    }
+}
+
 /// A streaming writer of features, in either encoding.
 pub struct Writer {
     out: Output,

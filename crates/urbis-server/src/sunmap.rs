@@ -31,13 +31,6 @@ pub(crate) struct SunCache {
     maps: tokio::sync::Mutex<HashMap<String, (u64, Arc<SunMap>)>>,
 }
 
-fn this_year() -> i32 {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    1970 + (secs as f64 / (365.2425 * 86400.0)) as i32
-}
-
 fn unprocessable(description: String) -> ApiError {
     ApiError {
         status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -100,7 +93,7 @@ fn compute(
     let (lo, hi) = scene.bounds;
     let centre = [0, 1, 2].map(|k| scene.origin[k] + (lo[k] + hi[k]) / 2.0);
     let (lat, lon, convergence) = site(code, centre).map_err(unprocessable)?;
-    let year = this_year();
+    let year = urbis_analysis::sun::solar::current_year();
     let schedule = Schedule {
         date: (year, 12, 21),
         from: 9.0 * 60.0,

@@ -51,6 +51,15 @@ pub struct SunSample {
     pub direction: [f64; 3],
 }
 
+/// The current year (UTC, from the system clock; within a day of New Year it may be off by
+/// one), for defaults such as "21 December of this year".
+pub fn current_year() -> i32 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    1970 + (secs as f64 / (365.2425 * 86400.0)) as i32
+}
+
 /// Parses `YYYY-MM-DD`.
 pub fn parse_date(text: &str) -> Result<(i32, u32, u32), SolarError> {
     let bad = || SolarError::BadInput(format!("date {text:?}: expected YYYY-MM-DD"));

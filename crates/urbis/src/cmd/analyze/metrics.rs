@@ -1,6 +1,5 @@
 //! `urbis analyze metrics`.
 
-use super::out::Out;
 use super::source::{for_each_batch, MeasureArgs, SourceArgs};
 use crate::pipeline;
 use anyhow::{bail, Result};
@@ -11,6 +10,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 use urbis_analysis::{building_metrics, BuildingMetrics, MetricsOptions};
+use urbis_cityjson::Output;
 
 /// Building metrics: per Building (aggregating its BuildingParts) and per part.
 ///
@@ -82,7 +82,7 @@ pub fn run(a: Args) -> Result<u8> {
         bail!("only one of --json, --csv -, --geojson - can use stdout");
     }
     let mut json_out = if a.json {
-        let mut o = Out::create(std::path::Path::new("-"))?;
+        let mut o = Output::create(std::path::Path::new("-"))?;
         let opts = json!({
             "lod": a.measure.lod, "storey_height": a.measure.storey_height,
             "flat_roof_slope": a.measure.flat_roof_slope, "validate": a.validate,
@@ -99,7 +99,7 @@ pub fn run(a: Args) -> Result<u8> {
     };
     let mut csv = match &a.csv {
         Some(p) => {
-            let mut o = Out::create(p)?;
+            let mut o = Output::create(p)?;
             writeln!(o, "{}", urbis_analysis::report::csv_header())?;
             Some(o)
         }
@@ -107,15 +107,11 @@ pub fn run(a: Args) -> Result<u8> {
     };
     let mut geojson = match &a.geojson {
         Some(p) => {
-            let mut o = Out::create(p)?;
+            let mut o = Output::create(p)?;
             write!(o, "{{\"type\":\"FeatureCollection\",")?;
             if let Some(code) = header.crs().and_then(|c| c.epsg_code()) {
-                let name = format!("urn:ogc:def:crs:EPSG::{code}");
-                write!(
-                    o,
-                    "\"crs\":{},",
-                    json!({"type": "name", "properties": {"name": name}})
-                )?;
+                let crs = urbis_analysis::report::geojson_crs(code);
+                write!(o, "\"crs\":{crs},")?;
             }
             write!(o, "\"features\":[")?;
             Some(o)
@@ -173,10 +169,10 @@ pub fn run(a: Args) -> Result<u8> {
     let seconds = start.elapsed().as_secs_f64();
     if let Some(mut o) = geojson {
         o.write_all(b"]}\n")?;
-        o.finish()?;
+        o.commit()?;
     }
     if let Some(o) = csv {
-        o.finish()?;
+        o.commit()?;
     }
     if a.store_attributes {
         let n = super::source::store_attributes(&a.source, updated)?;
@@ -185,7 +181,7 @@ pub fn run(a: Args) -> Result<u8> {
     let report = summary.to_json(seconds);
     if let Some(mut o) = json_out {
         writeln!(o, "],\"summary\":{report}}}")?;
-        o.finish()?;
+        o.commit()?;
     } else {
         summary.print(&source.name, seconds);
     }

@@ -1,7 +1,6 @@
 //! `urbis analyze`: planning analyses.
 
 pub mod metrics;
-pub mod out;
 pub mod rules;
 pub mod source;
 pub mod sun;

@@ -1,6 +1,5 @@
 //! `urbis analyze rules`.
 
-use super::out::Out;
 use super::source::{MeasureArgs, SourceArgs};
 use crate::pipeline;
 use anyhow::{Context, Result};
@@ -10,6 +9,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use urbis_analysis::building_metrics;
 use urbis_analysis::rules::{parse_plots, review, Candidate, Indicator, RuleFile};
+use urbis_cityjson::Output;
 
 /// Check Buildings against zoning rules: height, storeys, floor area ratio, coverage,
 /// setbacks, a height-limit surface.
@@ -102,7 +102,7 @@ pub fn run(a: Args) -> Result<u8> {
     let r = review(&candidates, &plots, &rules)
         .with_context(|| format!("in {}", a.zoning.display()))?;
     if let Some(path) = &a.geojson {
-        let mut o = Out::create(path)?;
+        let mut o = Output::create(path)?;
         let mut features = Vec::new();
         for p in &r.plots {
             let plot = plots.iter().find(|x| x.id == p.id);
@@ -127,7 +127,7 @@ pub fn run(a: Args) -> Result<u8> {
             &json!({"type": "FeatureCollection", "features": features}),
         )?;
         o.write_all(b"\n")?;
-        o.finish()?;
+        o.commit()?;
     }
     if a.store_attributes {
         let mut figures = std::collections::HashMap::new();

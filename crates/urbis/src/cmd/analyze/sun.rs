@@ -1,6 +1,5 @@
 //! `urbis analyze sun`.
 
-use super::out::Out;
 use super::source::SourceArgs;
 use crate::pipeline;
 use anyhow::{anyhow, bail, Context, Result};
@@ -13,6 +12,7 @@ use urbis_analysis::sun::scene::{Scene, SceneBuilder};
 use urbis_analysis::sun::solar::{self, Clock, Schedule};
 use urbis_analysis::sun::study::{self, StudyOptions};
 use urbis_analysis::LodChoice;
+use urbis_cityjson::Output;
 
 /// Direct-sun hours on the ground and on facades, and what a proposed building takes away.
 ///
@@ -104,13 +104,6 @@ enum FacadeChoice {
     None,
 }
 
-fn this_year() -> i32 {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    1970 + (secs as f64 / (365.2425 * 86400.0)) as i32
-}
-
 fn read_scene(
     path: &SourceArgs,
     origin: Option<[f64; 3]>,
@@ -143,7 +136,7 @@ pub fn run(a: Args) -> Result<u8> {
     let start = Instant::now();
     let date = match &a.date {
         Some(d) => solar::parse_date(d)?,
-        None => (this_year(), 12, 21),
+        None => (urbis_analysis::sun::solar::current_year(), 12, 21),
     };
     let from = solar::parse_clock(&a.from)?;
     let to = solar::parse_clock(&a.to)?;
@@ -248,7 +241,7 @@ pub fn run(a: Args) -> Result<u8> {
             "cells_losing_sun": if proposed.is_some() { json!(losing) } else { json!(null) },
         });
         if let Some(path) = &a.png {
-            let mut out = Out::create(path)?;
+            let mut out = Output::create(path)?;
             let values: Vec<Option<f64>> = cells
                 .iter()
                 .map(|e| {
@@ -263,7 +256,7 @@ pub fn run(a: Args) -> Result<u8> {
                 .collect();
             urbis_analysis::sun::heatmap::write_png(grid, &values, window_hours, &mut out)
                 .map_err(|e| anyhow!("writing {}: {e}", path.display()))?;
-            out.finish()?;
+            out.commit()?;
             let pgw = path.with_extension("pgw");
             std::fs::write(&pgw, urbis_analysis::sun::heatmap::world_file(grid, o))
                 .with_context(|| format!("writing {}", pgw.display()))?;
@@ -272,7 +265,7 @@ pub fn run(a: Args) -> Result<u8> {
         bail!("--png needs the ground grid (--grid > 0)");
     }
     if let Some(path) = &a.csv {
-        let mut out = Out::create(path)?;
+        let mut out = Output::create(path)?;
         writeln!(
             out,
             "kind,building,x,y,z,hours,possible_hours,hours_with_proposed"
@@ -308,17 +301,14 @@ pub fn run(a: Args) -> Result<u8> {
                 e.with_proposed
             )?;
         }
-        out.finish()?;
+        out.commit()?;
     }
     if let Some(path) = &a.geojson {
-        let mut out = Out::create(path)?;
+        let mut out = Output::create(path)?;
         write!(out, "{{\"type\":\"FeatureCollection\",")?;
         if let Some(c) = code {
-            write!(
-                out,
-                "\"crs\":{},",
-                json!({"type": "name", "properties": {"name": format!("urn:ogc:def:crs:EPSG::{c}")}})
-            )?;
+            let crs = urbis_analysis::report::geojson_crs(c);
+            write!(out, "\"crs\":{crs},")?;
         }
         write!(out, "\"features\":[")?;
         for (i, (p, e)) in result.facade.iter().enumerate() {
@@ -334,7 +324,7 @@ pub fn run(a: Args) -> Result<u8> {
             serde_json::to_writer(&mut out, &f)?;
         }
         out.write_all(b"]}\n")?;
-        out.finish()?;
+        out.commit()?;
     }
     if a.store_attributes {
         let mut figures = std::collections::HashMap::new();
