@@ -6,7 +6,7 @@
 //! volume. Self-intersections are not looked for here; the full ISO 19107 validation
 //! (`urbis-validate`) does that when asked for.
 
-use crate::surfaces::ObjectSurfaces;
+use crate::surfaces::{ObjectSurfaces, PolygonCoords};
 
 /// Why an object has no volume.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,8 +61,8 @@ impl std::fmt::Display for NoVolume {
 /// The volume enclosed by the object's solids (interior shells subtracted), or why it has
 /// none.
 ///
-/// `coords` holds each polygon's rings as coordinates ([`ObjectSurfaces::polygon_points`]).
-pub fn volume(s: &ObjectSurfaces<'_>, coords: &[Vec<Vec<[f64; 3]>>]) -> Result<f64, NoVolume> {
+/// `coords` holds each polygon's rings as coordinates ([`ObjectSurfaces::coords`]).
+pub fn volume(s: &ObjectSurfaces<'_>, coords: &PolygonCoords) -> Result<f64, NoVolume> {
     if s.solids.is_empty() {
         return Err(NoVolume::NotASolid(s.kind.as_str().to_string()));
     }
@@ -134,14 +134,10 @@ fn check_closed(
 
 /// Signed volume of one shell: each ring fanned from its first corner (exact for planar
 /// polygons, holes included, whatever their shape), tetrahedra to `reference`.
-fn shell_volume(
-    coords: &[Vec<Vec<[f64; 3]>>],
-    polygons: std::ops::Range<usize>,
-    r: [f64; 3],
-) -> f64 {
+fn shell_volume(coords: &PolygonCoords, polygons: std::ops::Range<usize>, r: [f64; 3]) -> f64 {
     let mut six_v = 0.0;
-    for rings in coords.get(polygons).unwrap_or(&[]) {
-        for pts in rings {
+    for p in polygons {
+        for pts in coords.rings(p) {
             let Some(&o) = pts.first() else { continue };
             let o = [o[0] - r[0], o[1] - r[1], o[2] - r[2]];
             for w in pts[1..].windows(2) {

@@ -274,16 +274,23 @@ pub fn object_metrics(
     let (mut flat_top, mut pitched_lo, mut pitched_hi) =
         (f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
     let (mut any_flat, mut any_pitched) = (false, false);
-    let coords: Vec<Vec<Vec<[f64; 3]>>> = s.polygons.iter().map(|p| s.polygon_points(p)).collect();
-    for (p, rings) in s.polygons.iter().zip(&coords) {
-        let a = area(rings);
-        let (lo, hi) = z_range(rings);
+    let coords = s.coords();
+    for (i, p) in s.polygons.iter().enumerate() {
+        let a = area(coords.rings(i));
+        let (lo, hi) = z_range(coords.corners(i));
         zmin = zmin.min(lo);
         zmax = zmax.max(hi);
         m.envelope_area += a;
         let kind = p.semantic.unwrap_or("unclassified");
-        *m.surface_areas.entry(kind.to_string()).or_insert(0.0) += a;
-        let Some(n) = normal(rings) else { continue };
+        match m.surface_areas.get_mut(kind) {
+            Some(sum) => *sum += a,
+            None => {
+                m.surface_areas.insert(kind.to_string(), a);
+            }
+        }
+        let Some(n) = normal(coords.rings(i)) else {
+            continue;
+        };
         let slope = slope_degrees(n);
         if kind == "GroundSurface" {
             ground_min = ground_min.min(lo);
@@ -352,7 +359,7 @@ pub fn object_metrics(
         Ok(v) => m.volume = Some(v),
         Err(reason) => m.volume_note = Some(reason.to_string()),
     }
-    if let Some(f) = object_footprint(&s, object, points, keys, templates) {
+    if let Some(f) = object_footprint(&s, &coords, object, points, keys, templates) {
         m.footprint_area = Some(f.area);
         m.footprint_source = Some(f.method);
         m.footprint = f.polygons;
@@ -361,10 +368,9 @@ pub fn object_metrics(
     Some(m)
 }
 
-fn z_range(rings: &[Vec<[f64; 3]>]) -> (f64, f64) {
-    rings
+fn z_range(points: &[[f64; 3]]) -> (f64, f64) {
+    points
         .iter()
-        .flatten()
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
             (lo.min(p[2]), hi.max(p[2]))
         })

@@ -24,23 +24,24 @@ pub fn vector_area(ring: &[Vec3]) -> Vec3 {
     [s[0] / 2.0, s[1] / 2.0, s[2] / 2.0]
 }
 
-/// Area of a polygon (exterior minus holes) in 3D.
-pub fn area(rings: &[Vec<Vec3>]) -> f64 {
-    let mut it = rings.iter().map(|r| norm(vector_area(r)));
+/// Area of a polygon (exterior minus holes) in 3D; `rings` are the polygon's rings, exterior
+/// first (anything that gives coordinate slices: `&[Vec<Vec3>]`, an iterator of `&[Vec3]`).
+pub fn area<R: AsRef<[Vec3]>>(rings: impl IntoIterator<Item = R>) -> f64 {
+    let mut it = rings.into_iter().map(|r| norm(vector_area(r.as_ref())));
     let exterior = it.next().unwrap_or(0.0);
     (exterior - it.sum::<f64>()).max(0.0)
 }
 
 /// Area of a polygon projected on the horizontal plane (exterior minus holes).
-pub fn plan_area(rings: &[Vec<Vec3>]) -> f64 {
-    let mut it = rings.iter().map(|r| vector_area(r)[2].abs());
+pub fn plan_area<R: AsRef<[Vec3]>>(rings: impl IntoIterator<Item = R>) -> f64 {
+    let mut it = rings.into_iter().map(|r| vector_area(r.as_ref())[2].abs());
     let exterior = it.next().unwrap_or(0.0);
     (exterior - it.sum::<f64>()).max(0.0)
 }
 
 /// The unit normal of a polygon (from its exterior), if it has an area.
-pub fn normal(rings: &[Vec<Vec3>]) -> Option<Vec3> {
-    urbis_geom::vector::normalize(vector_area(rings.first()?))
+pub fn normal<R: AsRef<[Vec3]>>(rings: impl IntoIterator<Item = R>) -> Option<Vec3> {
+    urbis_geom::vector::normalize(vector_area(rings.into_iter().next()?.as_ref()))
 }
 
 /// Slope of a surface in degrees: 0 horizontal, 90 vertical (from its unit normal; a face

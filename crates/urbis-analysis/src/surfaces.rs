@@ -34,16 +34,96 @@ pub struct ObjectSurfaces<'a> {
 }
 
 impl ObjectSurfaces<'_> {
-    /// The corner coordinates of one ring.
-    pub fn ring_points(&self, ring: &[u32]) -> Vec<[f64; 3]> {
-        ring.iter()
-            .filter_map(|&i| self.points.get(i as usize).copied())
-            .collect()
+    /// Every polygon's rings as coordinates.
+    pub fn coords(&self) -> PolygonCoords {
+        PolygonCoords::new(self)
+    }
+}
+
+/// Every polygon's rings as coordinates, in one flat array (one allocation per object, not
+/// one per ring), indexed like [`ObjectSurfaces::polygons`].
+#[derive(Debug, Clone, Default)]
+pub struct PolygonCoords {
+    points: Vec<[f64; 3]>,
+    /// Where each ring ends in `points`.
+    ring_ends: Vec<u32>,
+    /// Where each polygon's rings end in `ring_ends`.
+    polygon_ends: Vec<u32>,
+}
+
+impl PolygonCoords {
+    /// The coordinates of every polygon of `s`.
+    pub fn new(s: &ObjectSurfaces<'_>) -> PolygonCoords {
+        let rings: usize = s.polygons.iter().map(|p| p.rings.len()).sum();
+        let corners: usize = s
+            .polygons
+            .iter()
+            .flat_map(|p| &p.rings)
+            .map(|r| r.len())
+            .sum();
+        let mut c = PolygonCoords {
+            points: Vec::with_capacity(corners),
+            ring_ends: Vec::with_capacity(rings),
+            polygon_ends: Vec::with_capacity(s.polygons.len()),
+        };
+        for p in &s.polygons {
+            for ring in &p.rings {
+                c.points.extend(
+                    ring.iter()
+                        .filter_map(|&i| s.points.get(i as usize).copied()),
+                );
+                c.ring_ends.push(c.points.len() as u32);
+            }
+            c.polygon_ends.push(c.ring_ends.len() as u32);
+        }
+        c
     }
 
-    /// Every ring of a polygon as coordinates.
-    pub fn polygon_points(&self, polygon: &Polygon<'_>) -> Vec<Vec<[f64; 3]>> {
-        polygon.rings.iter().map(|r| self.ring_points(r)).collect()
+    /// Number of polygons.
+    pub fn len(&self) -> usize {
+        self.polygon_ends.len()
+    }
+
+    /// True when there is no polygon.
+    pub fn is_empty(&self) -> bool {
+        self.polygon_ends.is_empty()
+    }
+
+    fn ring_range(&self, polygon: usize) -> Range<usize> {
+        let end = self.polygon_ends.get(polygon).map_or(0, |&e| e as usize);
+        let start = match polygon {
+            0 => 0,
+            p => self.polygon_ends.get(p - 1).map_or(end, |&e| e as usize),
+        };
+        start..end
+    }
+
+    fn ring(&self, r: usize) -> &[[f64; 3]] {
+        let start = if r == 0 {
+            0
+        } else {
+            self.ring_ends[r - 1] as usize
+        };
+        &self.points[start..self.ring_ends[r] as usize]
+    }
+
+    /// The rings of one polygon, exterior first (none for an index out of range).
+    pub fn rings(&self, polygon: usize) -> impl ExactSizeIterator<Item = &[[f64; 3]]> + Clone + '_ {
+        self.ring_range(polygon).map(move |r| self.ring(r))
+    }
+
+    /// All corners of one polygon, its rings one after the other.
+    pub fn corners(&self, polygon: usize) -> &[[f64; 3]] {
+        let rings = self.ring_range(polygon);
+        if rings.is_empty() {
+            return &[];
+        }
+        let start = if rings.start == 0 {
+            0
+        } else {
+            self.ring_ends[rings.start - 1] as usize
+        };
+        &self.points[start..self.ring_ends[rings.end - 1] as usize]
     }
 }
 

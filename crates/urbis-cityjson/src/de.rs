@@ -16,6 +16,9 @@ use urbis_model::{
 pub(crate) struct ReadContext {
     /// True for CityJSON 1.0 and 1.1 input.
     pub legacy: bool,
+    /// False when the caller wants shape only: object attributes, materials and textures are
+    /// then skipped unread (saving their parsing, and per-feature copies of the appearance).
+    pub full: bool,
 }
 
 /// Reads one CityObject whose id is already known.
@@ -39,10 +42,10 @@ impl<'de> Visitor<'de> for ObjectSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CityObject, A::Error> {
         let mut kind: Option<CityObjectType> = None;
         let mut object = CityObject::new(self.id, CityObjectType::GenericCityObject);
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+        while let Some(key) = map.next_key::<Str<'de>>()? {
             match key.as_ref() {
                 "type" => {
-                    let name: std::borrow::Cow<'de, str> = map.next_value()?;
+                    let name: Str<'de> = map.next_value()?;
                     let parsed = if self.ctx.legacy {
                         CityObjectType::parse_legacy(&name)
                     } else {
@@ -51,6 +54,9 @@ impl<'de> Visitor<'de> for ObjectSeed<'_> {
                     kind = Some(parsed.ok_or_else(|| {
                         de::Error::custom(format!("unknown CityObject type \"{name}\""))
                     })?);
+                }
+                "attributes" if !self.ctx.full => {
+                    map.next_value::<IgnoredAny>()?;
                 }
                 "attributes" => object.attributes = map.next_value::<Option<JsonMap>>()?,
                 "geographicalExtent" => {
@@ -193,7 +199,7 @@ impl<'de> Visitor<'de> for SurfaceSeed {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SemanticSurface, A::Error> {
         let mut surface = SemanticSurface::default();
         let mut kind = None;
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+        while let Some(key) = map.next_key::<Str<'de>>()? {
             match key.as_ref() {
                 "type" => kind = Some(map.next_value::<String>()?),
                 "parent" => surface.parent = map.next_value::<Option<u32>>()?,
@@ -258,7 +264,7 @@ impl<'de> de::Deserialize<'de> for SemanticsMember {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SemanticsMember, A::Error> {
                 let mut surfaces = None;
                 let mut values = None;
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                while let Some(key) = map.next_key::<Str<'de>>()? {
                     match key.as_ref() {
                         "surfaces" => surfaces = Some(map.next_value_seed(SurfaceListSeed)?),
                         "values" => values = map.next_value()?,
@@ -374,10 +380,10 @@ impl<'de> Visitor<'de> for GeometrySeed {
         let mut texture: Option<Vec<(String, RawTexture)>> = None;
         let mut template = None;
         let mut matrix: Option<Vec<f64>> = None;
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+        while let Some(key) = map.next_key::<Str<'de>>()? {
             match key.as_ref() {
                 "type" => {
-                    let name: std::borrow::Cow<'de, str> = map.next_value()?;
+                    let name: Str<'de> = map.next_value()?;
                     kind = Some(GeometryType::parse(&name).ok_or_else(|| {
                         de::Error::custom(format!("unknown geometry type \"{name}\""))
                     })?);
@@ -397,6 +403,9 @@ impl<'de> Visitor<'de> for GeometrySeed {
                         }
                         None => None,
                     }
+                }
+                "material" | "texture" if !self.0.full => {
+                    map.next_value::<IgnoredAny>()?;
                 }
                 "material" => {
                     material = Some(match map.next_value::<MaterialMember>()? {
@@ -545,5 +554,57 @@ impl<'de> Visitor<'de> for ObjectsSeed {
             out.push(object);
         }
         Ok(out)
+    }
+}
+
+/// A string (a map key, a type name) borrowed from the input when it has no escapes, owned
+/// otherwise. Deserialising `Cow<str>` always copies; this avoids an allocation per key.
+pub(crate) struct Str<'de>(pub std::borrow::Cow<'de, str>);
+
+impl Str<'_> {
+    /// The string as an owned `String`.
+    pub fn into_owned(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl std::ops::Deref for Str<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Str<'_> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Str<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> de::Deserialize<'de> for Str<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Str<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Str<'de>, E> {
+                Ok(Str(std::borrow::Cow::Borrowed(s)))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Str<'de>, E> {
+                Ok(Str(std::borrow::Cow::Owned(s.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, s: String) -> Result<Str<'de>, E> {
+                Ok(Str(std::borrow::Cow::Owned(s)))
+            }
+        }
+        d.deserialize_str(V)
     }
 }

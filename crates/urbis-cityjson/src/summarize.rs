@@ -1,7 +1,7 @@
 //! The fast path of `info`: counts types, attributes, LoDs and geometry types with a visitor
 //! that builds nothing it does not count, over contiguous blocks of the file, in parallel.
 
-use crate::de::ReadContext;
+use crate::de::{ReadContext, Str};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
@@ -34,10 +34,10 @@ impl<'de> Visitor<'de> for ObjectCounter<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let s = self.summary;
         let mut typed = false;
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(key) = map.next_key::<Str<'de>>()? {
             match key.as_ref() {
                 "type" => {
-                    let name: Cow<'de, str> = map.next_value()?;
+                    let name: Str<'de> = map.next_value()?;
                     let kind = if self.ctx.legacy {
                         CityObjectType::parse_legacy(&name)
                     } else {
@@ -85,7 +85,7 @@ impl<'de> Visitor<'de> for KeyCounter<'_> {
         f.write_str("an object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(key) = map.next_key::<Str<'de>>()? {
             note(self.0, &key);
             map.next_value::<IgnoredAny>()?;
         }
@@ -135,10 +135,10 @@ impl<'de> Visitor<'de> for GeometryCounter<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let s = self.0;
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(key) = map.next_key::<Str<'de>>()? {
             match key.as_ref() {
                 "type" => {
-                    let name: Cow<'de, str> = map.next_value()?;
+                    let name: Str<'de> = map.next_value()?;
                     let kind = urbis_model::GeometryType::parse(&name).ok_or_else(|| {
                         de::Error::custom(format!("unknown geometry type \"{name}\""))
                     })?;
@@ -179,8 +179,8 @@ impl<'de> Visitor<'de> for SemanticsCounter<'_> {
         f.write_str("semantics")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            if key == "surfaces" {
+        while let Some(key) = map.next_key::<Str<'de>>()? {
+            if &*key == "surfaces" {
                 let surfaces: Vec<SurfaceType<'de>> = map.next_value()?;
                 for t in surfaces {
                     note(self.0, &t.0);
@@ -193,7 +193,7 @@ impl<'de> Visitor<'de> for SemanticsCounter<'_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         // Pre-1.0 semantics: a list of names.
-        while let Some(name) = seq.next_element::<Option<Cow<'de, str>>>()? {
+        while let Some(name) = seq.next_element::<Option<Str<'de>>>()? {
             if let Some(name) = name {
                 note(self.0, &crate::de::legacy_semantic_name(&name));
             }
@@ -221,9 +221,9 @@ impl<'de> de::Deserialize<'de> for SurfaceType<'de> {
                 mut map: A,
             ) -> Result<SurfaceType<'de>, A::Error> {
                 let mut kind = None;
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                    if key == "type" {
-                        kind = Some(map.next_value::<Cow<'de, str>>()?);
+                while let Some(key) = map.next_key::<Str<'de>>()? {
+                    if &*key == "type" {
+                        kind = Some(map.next_value::<Str<'de>>()?.0);
                     } else {
                         map.next_value::<IgnoredAny>()?;
                     }
@@ -262,10 +262,10 @@ impl<'de> Visitor<'de> for FeatureCounter<'_> {
         let mut ids: Vec<Cow<'de, str>> = Vec::new();
         let mut vertex_count = 0u64;
         let before = self.summary.max_vertex_index.take();
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(key) = map.next_key::<Str<'de>>()? {
             match key.as_ref() {
-                "type" => kind_ok = map.next_value::<Cow<'de, str>>()? == "CityJSONFeature",
-                "id" => id = Some(map.next_value()?),
+                "type" => kind_ok = &*map.next_value::<Str<'de>>()? == "CityJSONFeature",
+                "id" => id = Some(map.next_value::<Str<'de>>()?.0),
                 "CityObjects" => map.next_value_seed(ObjectsCounter {
                     summary: &mut *self.summary,
                     ctx: self.ctx,
@@ -329,12 +329,12 @@ impl<'de> Visitor<'de> for ObjectsCounter<'_, 'de> {
         f.write_str("CityObjects")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(id) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(id) = map.next_key::<Str<'de>>()? {
             map.next_value_seed(ObjectCounter {
                 summary: &mut *self.summary,
                 ctx: self.ctx,
             })?;
-            self.ids.push(id);
+            self.ids.push(id.0);
         }
         Ok(())
     }

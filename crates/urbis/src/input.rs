@@ -21,7 +21,6 @@ pub enum InputFormat {
 pub enum Input {
     /// CityJSON or CityJSONSeq.
     Json(Box<urbis_cityjson::Reader>),
-    /// CityGML.
     /// CityGML (and the spooled stdin, removed when the input is dropped).
     Gml(
         Box<urbis_citygml::Reader>,
@@ -107,6 +106,14 @@ impl Input {
         match self {
             Input::Json(r) => r.feature_count(),
             Input::Gml(r, _) => r.member_count(),
+        }
+    }
+
+    /// Reads shape only from here on (no object attributes, materials or textures), where the
+    /// format's reader can skip them (CityJSON and CityJSONSeq); for analyses that measure.
+    pub fn geometry_only(&mut self) {
+        if let Input::Json(r) = self {
+            r.geometry_only();
         }
     }
 

@@ -145,8 +145,9 @@ impl SceneBuilder {
             };
             let has_semantics = s.polygons.iter().any(|p| p.semantic.is_some());
             let solid = !s.solids.is_empty();
-            for p in &s.polygons {
-                let rings = s.polygon_points(p);
+            let coords = s.coords();
+            for (i, p) in s.polygons.iter().enumerate() {
+                let rings: Vec<Vec<[f64; 3]>> = coords.rings(i).map(<[_]>::to_vec).collect();
                 let down = normal(&rings).is_some_and(|n| n[2] < -0.1);
                 let role = if solid && down && role == Role::Other {
                     Role::Underside

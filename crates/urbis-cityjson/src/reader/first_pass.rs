@@ -207,7 +207,7 @@ impl FirstPass {
             }
         };
         let short = version.get(..3).unwrap_or("2.0").to_string();
-        let ctx = ReadContext { legacy };
+        let ctx = ReadContext { legacy, full: true };
         let mut header = Header {
             source_version: short.clone(),
             ..Default::default()

@@ -221,7 +221,10 @@ impl Reader {
             return Ok(Reader {
                 path: display,
                 header,
-                ctx: ReadContext { legacy: false },
+                ctx: ReadContext {
+                    legacy: false,
+                    full: true,
+                },
                 mode: Mode::Seq(SeqFile {
                     line: 1 + lexer.newlines + first.header_newlines,
                     lexer,
@@ -293,6 +296,13 @@ impl Reader {
             batch_bytes: BATCH_BYTES,
             warnings: Vec::new(),
         })
+    }
+
+    /// Reads shape only from here on: ids, types, parent/child links and geometry with its
+    /// semantics. Object attributes, materials and textures (and each feature's `appearance`)
+    /// are skipped unread, which saves their parsing and copying; for analyses that measure.
+    pub fn geometry_only(&mut self) {
+        self.ctx.full = false;
     }
 
     /// Things worth telling the user that did not stop the reading.

@@ -1,7 +1,7 @@
 //! CityJSONSeq: line batches parsed in parallel.
 
 use super::{extent_of, line_error, merge_summaries, scan_error, SeqFile};
-use crate::de::{ObjectsSeed, ReadContext};
+use crate::de::{ObjectsSeed, ReadContext, Str};
 use crate::error::{Error, Location, Result};
 use crate::localize;
 use crate::members;
@@ -190,12 +190,15 @@ impl<'de> Visitor<'de> for FeatureSeed {
         let mut id = None;
         let mut objects = None;
         let mut vertices = None;
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+        while let Some(key) = map.next_key::<Str<'de>>()? {
             match key.as_ref() {
                 "type" => kind = Some(map.next_value()?),
                 "id" => id = Some(map.next_value::<String>()?),
                 "CityObjects" => objects = Some(map.next_value_seed(ObjectsSeed(self.0))?),
                 "vertices" => vertices = Some(map.next_value::<Vec<[i64; 3]>>()?),
+                "appearance" if !self.0.full => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
                 "appearance" => {
                     let v: Value = map.next_value()?;
                     feature.appearance = Some(members::appearance(v).map_err(de::Error::custom)?);

@@ -126,7 +126,7 @@ impl WholeFile {
         }
         let spans = &self.spans;
         let vertices = &self.vertices;
-        let appearance = self.appearance.as_ref();
+        let appearance = self.appearance.as_ref().filter(|_| ctx.full);
         let source = &self.source;
         let features: Vec<Result<Feature>> = raw
             .par_iter()

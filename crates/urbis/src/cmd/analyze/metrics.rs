@@ -68,6 +68,11 @@ pub struct Args {
 pub fn run(a: Args) -> Result<u8> {
     let start = Instant::now();
     let mut source = a.source.open()?;
+    if !a.store_attributes {
+        // The figures need shape and semantics only; --store-attributes writes the features
+        // back, so it must keep their attributes, materials and textures.
+        source.input.geometry_only();
+    }
     let header = source.input.header().clone();
     let options = MetricsOptions {
         validate: a.validate.then(urbis_validate::Options::default),
