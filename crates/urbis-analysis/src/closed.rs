@@ -94,7 +94,7 @@ fn check_closed(
     // are neighbours.
     let mut edges: Vec<([i64; 3], [i64; 3], bool)> = Vec::new();
     for p in &s.polygons[polygons] {
-        for ring in &p.rings {
+        for ring in p.rings() {
             let n = ring.len();
             for i in 0..n {
                 let (Some(&a), Some(&b)) = (

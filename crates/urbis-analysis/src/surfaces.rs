@@ -2,15 +2,26 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
-use urbis_model::{CityObject, Feature, Geometry, GeometryTemplates, GeometryType, Transform};
+use urbis_model::{
+    Boundaries, CityObject, Feature, Geometry, GeometryTemplates, GeometryType, Transform,
+};
 
 /// One polygon: rings of indices into [`ObjectSurfaces::points`], exterior first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Polygon<'a> {
-    /// Rings as vertex indices (not repeating the first vertex).
-    pub rings: Vec<&'a [u32]>,
+    boundaries: &'a Boundaries,
+    /// Its rings' numbers in the geometry's boundaries.
+    ring_numbers: Range<usize>,
     /// The semantic surface type (`RoofSurface`, `WallSurface`...), when the geometry has one.
     pub semantic: Option<&'a str>,
+}
+
+impl<'a> Polygon<'a> {
+    /// The rings as vertex indices (not repeating the first vertex), exterior first.
+    pub fn rings(&self) -> impl ExactSizeIterator<Item = &'a [u32]> + Clone + 'a {
+        let b = self.boundaries;
+        self.ring_numbers.clone().map(move |r| b.ring(r))
+    }
 }
 
 /// The chosen geometry of an object, flattened to polygons.
@@ -54,12 +65,12 @@ pub struct PolygonCoords {
 impl PolygonCoords {
     /// The coordinates of every polygon of `s`.
     pub fn new(s: &ObjectSurfaces<'_>) -> PolygonCoords {
-        let rings: usize = s.polygons.iter().map(|p| p.rings.len()).sum();
+        let rings: usize = s.polygons.iter().map(|p| p.rings().len()).sum();
         let corners: usize = s
             .polygons
             .iter()
-            .flat_map(|p| &p.rings)
-            .map(|r| r.len())
+            .flat_map(|p| p.rings())
+            .map(<[u32]>::len)
             .sum();
         let mut c = PolygonCoords {
             points: Vec::with_capacity(corners),
@@ -67,12 +78,13 @@ impl PolygonCoords {
             polygon_ends: Vec::with_capacity(s.polygons.len()),
         };
         for p in &s.polygons {
-            for ring in &p.rings {
-                c.points.extend(
-                    ring.iter()
-                        .filter_map(|&i| s.points.get(i as usize).copied()),
-                );
-                c.ring_ends.push(c.points.len() as u32);
+            // A ring with an index out of range (impossible after the reader's checks) is left
+            // out whole.
+            for ring in p.rings() {
+                if ring.iter().all(|&i| (i as usize) < s.points.len()) {
+                    c.points.extend(ring.iter().map(|&i| s.points[i as usize]));
+                    c.ring_ends.push(c.points.len() as u32);
+                }
             }
             c.polygon_ends.push(c.ring_ends.len() as u32);
         }
@@ -225,11 +237,8 @@ fn flatten<'a>(
     };
     let polygons = (0..b.surface_count())
         .map(|s| Polygon {
-            rings: b
-                .surface_rings(s)
-                .map(|r| b.ring(r))
-                .filter(|r| r.iter().all(|&i| (i as usize) < points.len()))
-                .collect(),
+            boundaries: b,
+            ring_numbers: b.surface_rings(s),
             semantic: semantic_of(s),
         })
         .collect();

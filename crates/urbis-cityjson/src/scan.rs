@@ -3,6 +3,8 @@
 //! straight into integer triplets, without ever holding the file in memory.
 
 use std::io::{Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 const BUF_SIZE: usize = 1 << 20;
 
@@ -48,20 +50,29 @@ pub(crate) struct Lexer<R: Read> {
     base: u64,
     eof: bool,
     tee: Option<Box<dyn Write + Send>>,
+    /// When set (by another thread), the next refill fails: a speculative scan is not wanted.
+    stop: Option<Arc<AtomicBool>>,
     /// Newlines skipped as whitespace so far (for line numbers).
     pub newlines: u64,
 }
 
 impl<R: Read> Lexer<R> {
     pub fn new(reader: R) -> Self {
+        Self::starting_at(reader, 0, None)
+    }
+
+    /// A lexer over `reader` whose first byte is at file offset `base`; it stops with an error
+    /// at its next refill once `stop` is set.
+    pub fn starting_at(reader: R, base: u64, stop: Option<Arc<AtomicBool>>) -> Self {
         Lexer {
             reader,
             buf: vec![0; BUF_SIZE],
             pos: 0,
             end: 0,
-            base: 0,
+            base,
             eof: false,
             tee: None,
+            stop,
             newlines: 0,
         }
     }
@@ -111,6 +122,13 @@ impl<R: Read> Lexer<R> {
         }
         if self.eof {
             return Ok(false);
+        }
+        if self
+            .stop
+            .as_ref()
+            .is_some_and(|s| s.load(Ordering::Relaxed))
+        {
+            return self.err("stopped");
         }
         self.base += self.end as u64;
         self.pos = 0;

@@ -1,15 +1,16 @@
 //! The first pass over a whole file: members, CityObject spans and vertices.
 
+use super::speculate::{BoxLexer, Guess, Speculation, Split};
 use super::Span;
 use crate::de::ReadContext;
 use crate::error::{Error, Location, Result};
 use crate::members;
-use crate::scan::{Lexer, Number, ScanError};
+use crate::scan::{Number, ScanResult};
 use serde_json::Value;
-use std::io::Read;
 use std::path::Path;
 use urbis_model::{Appearance, Header, Transform};
 
+#[derive(Debug, PartialEq)]
 pub(super) struct FirstPass {
     pub(super) members: Vec<(String, Vec<u8>)>,
     pub(super) kind: Option<String>,
@@ -21,11 +22,13 @@ pub(super) struct FirstPass {
     pub(super) header_newlines: u64,
     /// Byte range of the first JSON value.
     pub(super) value_span: (u64, u64),
+    /// Length of the input, when known, while scanning: sizes the vertex list up front.
+    input_len: Option<u64>,
 }
 
 impl FirstPass {
-    pub(super) fn run<R: Read>(lx: &mut Lexer<R>) -> std::result::Result<FirstPass, ScanError> {
-        let mut fp = FirstPass {
+    fn new() -> FirstPass {
+        FirstPass {
             members: Vec::new(),
             kind: None,
             version: None,
@@ -35,7 +38,15 @@ impl FirstPass {
             saw_vertices: false,
             header_newlines: 0,
             value_span: (0, 0),
-        };
+            input_len: None,
+        }
+    }
+
+    /// Scans the first JSON value of `lx`. With `split`, a large CityObjects member is scanned
+    /// by two threads (see [`Speculation`]); the result is the same as without.
+    pub(super) fn run(lx: &mut BoxLexer, split: Option<&Split<'_>>) -> ScanResult<FirstPass> {
+        let mut fp = FirstPass::new();
+        fp.input_len = split.and_then(|s| s.file.metadata().ok()).map(|m| m.len());
         match lx.peek()? {
             Some(b'{') => {}
             Some(_) => return lx.err("the input is not a JSON object (not CityJSON)"),
@@ -44,35 +55,85 @@ impl FirstPass {
         fp.value_span.0 = lx.offset();
         lx.expect(b'{')?;
         if !lx.empty(b'}')? {
-            loop {
-                let key = lx.string()?;
-                lx.expect(b':')?;
-                match key.as_str() {
-                    "type" => fp.kind = Some(lx.string()?),
-                    "version" => fp.version = Some(lx.string()?),
-                    "CityObjects" => fp.scan_objects(lx)?,
-                    "vertices" => fp.scan_vertices(lx)?,
-                    _ => {
-                        let bytes = lx.capture_value()?;
-                        fp.header_newlines += memchr::memchr_iter(b'\n', &bytes).count() as u64;
-                        fp.members.push((key, bytes));
-                    }
-                }
-                if !lx.more(b'}')? {
-                    break;
-                }
-            }
+            fp.members(lx, split)?;
         }
         fp.value_span.1 = lx.offset();
+        fp.input_len = None;
         Ok(fp)
     }
 
-    fn scan_objects<R: Read>(&mut self, lx: &mut Lexer<R>) -> std::result::Result<(), ScanError> {
+    /// The top-level members from a key on, through the closing brace.
+    fn members(&mut self, lx: &mut BoxLexer, split: Option<&Split<'_>>) -> ScanResult<()> {
+        loop {
+            let key = lx.string()?;
+            lx.expect(b':')?;
+            match key.as_str() {
+                "type" => self.kind = Some(lx.string()?),
+                "version" => self.version = Some(lx.string()?),
+                "CityObjects" => {
+                    if self.scan_objects(lx, split)? {
+                        // A helper scanned the rest of the value.
+                        return Ok(());
+                    }
+                }
+                "vertices" => self.scan_vertices(lx)?,
+                _ => {
+                    let bytes = lx.capture_value()?;
+                    self.header_newlines += memchr::memchr_iter(b'\n', &bytes).count() as u64;
+                    self.members.push((key, bytes));
+                }
+            }
+            if !lx.more(b'}')? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The CityObjects member; true when a helper thread's scan of the rest of the value was
+    /// taken over (`lx` is then past its end).
+    fn scan_objects(&mut self, lx: &mut BoxLexer, split: Option<&Split<'_>>) -> ScanResult<bool> {
         lx.expect(b'{')?;
         if lx.empty(b'}')? {
-            return Ok(());
+            return Ok(false);
         }
+        let mut helper = split.and_then(|s| Speculation::start(s, lx.offset()));
+        let result = self.objects_from_key(lx, &mut helper);
+        if let Some(h) = helper {
+            h.cancel();
+        }
+        result
+    }
+
+    /// CityObjects members from a key on, through the closing brace of CityObjects.
+    fn objects_from_key(
+        &mut self,
+        lx: &mut BoxLexer,
+        helper: &mut Option<Speculation>,
+    ) -> ScanResult<bool> {
         loop {
+            if let Some(h) = helper.as_ref() {
+                lx.peek()?;
+                match h.at(lx.offset()) {
+                    Guess::Ahead => {}
+                    Guess::Missed => {
+                        if let Some(h) = helper.take() {
+                            h.cancel();
+                        }
+                    }
+                    Guess::Here => {
+                        if let Some(h) = helper.take() {
+                            if let Some(found) = h.join() {
+                                let (rest, rest_lx) = found?;
+                                let newlines = lx.newlines;
+                                *lx = rest_lx;
+                                lx.newlines += newlines;
+                                self.append(rest);
+                                return Ok(true);
+                            }
+                        }
+                    }
+                }
+            }
             let id = lx.string()?;
             lx.expect(b':')?;
             lx.peek()?;
@@ -100,13 +161,69 @@ impl FirstPass {
                 parent,
             });
             if !lx.more(b'}')? {
-                return Ok(());
+                return Ok(false);
             }
         }
     }
 
-    fn scan_vertices<R: Read>(&mut self, lx: &mut Lexer<R>) -> std::result::Result<(), ScanError> {
+    /// A helper's scan: from the key of a CityObject through the end of the whole value.
+    pub(super) fn rest_from_object_key(
+        lx: &mut BoxLexer,
+        input_len: Option<u64>,
+    ) -> ScanResult<FirstPass> {
+        let mut fp = FirstPass::new();
+        fp.input_len = input_len;
+        fp.objects_from_key(lx, &mut None)?;
+        if lx.more(b'}')? {
+            fp.members(lx, None)?;
+        }
+        fp.value_span.1 = lx.offset();
+        Ok(fp)
+    }
+
+    /// Adds what a helper found after its starting point, as a serial scan would have.
+    fn append(&mut self, rest: FirstPass) {
+        if rest.kind.is_some() {
+            self.kind = rest.kind;
+        }
+        if rest.version.is_some() {
+            self.version = rest.version;
+        }
+        self.members.extend(rest.members);
+        self.spans.extend(rest.spans);
+        self.header_newlines += rest.header_newlines;
+        self.value_span.1 = rest.value_span.1;
+        if rest.saw_vertices {
+            if !self.saw_vertices {
+                self.int_vertices = rest.int_vertices;
+                self.float_vertices = rest.float_vertices;
+            } else {
+                let floats = |v: &[[i64; 3]]| -> Vec<[f64; 3]> {
+                    v.iter()
+                        .map(|v| [v[0] as f64, v[1] as f64, v[2] as f64])
+                        .collect()
+                };
+                match (self.float_vertices.take(), rest.float_vertices) {
+                    (None, None) => self.int_vertices.extend(rest.int_vertices),
+                    (mine, theirs) => {
+                        let mut all = mine.unwrap_or_else(|| floats(&self.int_vertices));
+                        all.extend(theirs.unwrap_or_else(|| floats(&rest.int_vertices)));
+                        self.float_vertices = Some(all);
+                    }
+                }
+            }
+            self.saw_vertices = true;
+        }
+    }
+
+    fn scan_vertices(&mut self, lx: &mut BoxLexer) -> ScanResult<()> {
         self.saw_vertices = true;
+        if let Some(len) = self.input_len {
+            // A vertex takes at least 8 bytes ("[1,2,3],"), usually 16 or more: reserving for
+            // that many saves the copies of growing (untouched capacity costs no memory).
+            let rest = len.saturating_sub(lx.offset());
+            self.int_vertices.reserve((rest / 16) as usize);
+        }
         lx.expect(b'[')?;
         if lx.empty(b']')? {
             return Ok(());
@@ -170,7 +287,7 @@ impl FirstPass {
     /// Builds the header (upgrading older versions), the global appearance and the vertices.
     #[allow(clippy::type_complexity)]
     pub(super) fn header(
-        &self,
+        &mut self,
         path: &Path,
         is_seq: bool,
     ) -> Result<(Header, ReadContext, Option<Appearance>, Vec<[i64; 3]>)> {
@@ -257,7 +374,7 @@ impl FirstPass {
         let vertices = match (transform, &self.float_vertices) {
             (Some(t), None) => {
                 header.transform = t;
-                self.int_vertices.clone()
+                std::mem::take(&mut self.int_vertices)
             }
             (Some(_), Some(_)) => {
                 return Err(invalid(

@@ -17,6 +17,7 @@ use urbis_model::{Appearance, Feature, Header, Summary, Transform};
 
 mod first_pass;
 mod seq;
+mod speculate;
 mod whole;
 
 use first_pass::FirstPass;
@@ -38,6 +39,7 @@ pub enum Encoding {
 type RawFeature<'a> = (u32, Vec<(u32, &'a [u8])>);
 
 /// One CityObject's place in a whole file (first pass).
+#[derive(Debug, Clone, PartialEq)]
 struct Span {
     id: String,
     start: u64,
@@ -192,8 +194,13 @@ impl Reader {
                 .map_err(|e| scan_error(&display, None, e))?;
             spool = Some(file);
         }
-        let first =
-            FirstPass::run(&mut lexer).map_err(|e| scan_error(&display, source.as_ref(), e))?;
+        let split = source.as_ref().map(|file| speculate::Split {
+            file,
+            min_bytes: speculate::SPLIT_MIN_BYTES,
+            patient: false,
+        });
+        let mut first = FirstPass::run(&mut lexer, split.as_ref())
+            .map_err(|e| scan_error(&display, source.as_ref(), e))?;
         let rest = lexer
             .peek()
             .map_err(|e| scan_error(&display, source.as_ref(), e))?;
