@@ -178,7 +178,7 @@ impl FeatureBuilder {
                 Some(k) => k,
                 None => {
                     semantics.surfaces.push(SemanticSurface {
-                        kind: semantic.to_string(),
+                        kind: urbis_model::semantic_type(semantic),
                         ..SemanticSurface::default()
                     });
                     semantics.surfaces.len() - 1

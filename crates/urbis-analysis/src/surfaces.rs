@@ -233,7 +233,7 @@ fn flatten<'a>(
     let semantic_of = |s: usize| -> Option<&'a str> {
         let sem = geometry.semantics.as_ref()?;
         let v = (*sem.values.get(s)?)?;
-        sem.surfaces.get(v as usize).map(|x| x.kind.as_str())
+        sem.surfaces.get(v as usize).map(|x| x.kind.as_ref())
     };
     let polygons = (0..b.surface_count())
         .map(|s| Polygon {

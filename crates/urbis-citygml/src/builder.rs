@@ -197,7 +197,7 @@ fn semantics_of(raw: &RawGeometry, sem: &SemanticsOf<'_>) -> Option<Semantics> {
         let thematic = &sem.thematics[t];
         let i = out.surfaces.len() as u32;
         out.surfaces.push(SemanticSurface {
-            kind: thematic.kind.clone(),
+            kind: urbis_model::semantic_type(&thematic.kind),
             parent: None,
             children: Vec::new(),
             attributes: thematic.attributes.clone(),

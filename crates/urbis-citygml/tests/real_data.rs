@@ -164,7 +164,7 @@ fn den_haag_twin_has_the_same_ids_types_links_semantics_and_vertices() {
                     Some(s) => s
                         .values
                         .iter()
-                        .map(|v| v.map(|i| s.surfaces[i as usize].kind.clone()))
+                        .map(|v| v.map(|i| s.surfaces[i as usize].kind.to_string()))
                         .collect(),
                     None => Vec::new(),
                 }

@@ -201,7 +201,7 @@ impl<'de> Visitor<'de> for SurfaceSeed {
         let mut kind = None;
         while let Some(key) = map.next_key::<Str<'de>>()? {
             match key.as_ref() {
-                "type" => kind = Some(map.next_value::<String>()?),
+                "type" => kind = Some(urbis_model::semantic_type(&map.next_value::<Str<'de>>()?)),
                 "parent" => surface.parent = map.next_value::<Option<u32>>()?,
                 "children" => {
                     surface.children = map.next_value::<Option<Vec<u32>>>()?.unwrap_or_default()
@@ -320,7 +320,7 @@ fn legacy_semantics(names: Vec<Option<String>>) -> RawSemantics {
     let surfaces = kinds
         .into_iter()
         .map(|kind| SemanticSurface {
-            kind,
+            kind: urbis_model::semantic_type(&kind),
             ..Default::default()
         })
         .collect();

@@ -329,6 +329,25 @@ impl<R: Read> Lexer<R> {
                     }
                     continue;
                 }
+                // Inside arrays of numbers (boundaries), whole blocks without a quote can be
+                // skipped by counting brackets, unless enough closers could end the value.
+                while depth > 0 {
+                    let Some(block) = chunk.get(i..i + 64) else {
+                        break;
+                    };
+                    let (mut quotes, mut opens, mut closes) = (0u8, 0u8, 0u8);
+                    for &c in block {
+                        quotes += u8::from(c == b'"');
+                        // '[' | 0x20 == '{' and ']' | 0x20 == '}'; no other byte maps there.
+                        opens += u8::from(c | 0x20 == b'{');
+                        closes += u8::from(c | 0x20 == b'}');
+                    }
+                    if quotes > 0 || usize::from(closes) >= depth {
+                        break;
+                    }
+                    depth = depth + usize::from(opens) - usize::from(closes);
+                    i += 64;
+                }
                 // Digits, commas and letters are most of the bytes: skip them through a table.
                 while i < chunk.len() && CLASS[chunk[i] as usize] == 0 {
                     i += 1;
@@ -518,6 +537,51 @@ impl<R: Read> Lexer<R> {
             if !self.more(b']')? {
                 return Ok(out);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    /// Nested arrays and objects of every depth and length around the 64-byte blocks, with
+    /// strings (escaped quotes, brackets inside) at various places: `skip_value` ends exactly
+    /// where serde_json says the value ends.
+    #[test]
+    fn skip_value_ends_where_the_value_ends() {
+        let mut cases = Vec::new();
+        for depth in 1..8 {
+            for len in [0, 1, 5, 13, 40, 64, 65, 200] {
+                let numbers: Vec<String> =
+                    (0..len).map(|i| (i * 7919 % 1000).to_string()).collect();
+                let mut v = format!("[{}]", numbers.join(","));
+                for d in 1..depth {
+                    v = if d % 3 == 0 {
+                        format!("{{\"k{d}\":{v},\"s\":\"a \\\"]}}\\\" b\"}}")
+                    } else {
+                        format!("[{v},[{v}],{v}]")
+                    };
+                }
+                cases.push(v);
+            }
+        }
+        for (k, value) in cases.iter().enumerate() {
+            let expected = value.len() as u64;
+            assert!(
+                serde_json::from_str::<serde_json::Value>(value).is_ok(),
+                "case {k}"
+            );
+            // What follows has no quote either, so blocks run past the end of the value.
+            let text = format!("{value}  ,{}]]]]", "1,".repeat(60));
+            let mut lx = Lexer::new(text.as_bytes());
+            lx.skip_value(None).unwrap();
+            assert_eq!(lx.offset(), expected, "case {k}");
+            let mut sink = Vec::new();
+            let mut lx = Lexer::new(text.as_bytes());
+            lx.skip_value(Some(&mut sink)).unwrap();
+            assert_eq!(sink, value.as_bytes(), "case {k}");
         }
     }
 }

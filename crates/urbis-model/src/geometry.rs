@@ -75,14 +75,52 @@ impl GeometryType {
 /// One semantic surface object (`{"type": "RoofSurface", ...}`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SemanticSurface {
-    /// The semantic type, e.g. `RoofSurface` or `+ExtensionSurface`.
-    pub kind: String,
+    /// The semantic type, e.g. `RoofSurface` or `+ExtensionSurface` (the standard names are
+    /// shared, not allocated per surface: see [`semantic_type`]).
+    pub kind: std::borrow::Cow<'static, str>,
     /// Index of the parent semantic surface.
     pub parent: Option<u32>,
     /// Indices of child semantic surfaces.
     pub children: Vec<u32>,
     /// Every other member (attributes), as read.
     pub attributes: JsonMap,
+}
+
+/// The semantic surface types of CityJSON 2.0 (and their CityGML names), as shared strings.
+pub const SEMANTIC_TYPES: &[&str] = &[
+    "RoofSurface",
+    "GroundSurface",
+    "WallSurface",
+    "ClosureSurface",
+    "OuterCeilingSurface",
+    "OuterFloorSurface",
+    "Window",
+    "Door",
+    "InteriorWallSurface",
+    "CeilingSurface",
+    "FloorSurface",
+    "WaterSurface",
+    "WaterGroundSurface",
+    "WaterClosureSurface",
+    "TrafficArea",
+    "AuxiliaryTrafficArea",
+    "TransportationMarking",
+    "TransportationHole",
+];
+
+/// A semantic type name as stored in [`SemanticSurface::kind`]: a standard name is borrowed
+/// from [`SEMANTIC_TYPES`], any other (an Extension's `+Name`) is copied.
+///
+/// ```
+/// use std::borrow::Cow;
+/// assert!(matches!(urbis_model::semantic_type("RoofSurface"), Cow::Borrowed("RoofSurface")));
+/// assert!(matches!(urbis_model::semantic_type("+Balcony"), Cow::Owned(_)));
+/// ```
+pub fn semantic_type(name: &str) -> std::borrow::Cow<'static, str> {
+    match SEMANTIC_TYPES.iter().find(|&&t| t == name) {
+        Some(&t) => std::borrow::Cow::Borrowed(t),
+        None => std::borrow::Cow::Owned(name.to_string()),
+    }
 }
 
 /// Semantic surfaces of a geometry and which primitive carries which.

@@ -26,7 +26,10 @@ pub use boundaries::Boundaries;
 pub use cityobject::{Address, CityObject};
 pub use crs::Crs;
 pub use feature::Feature;
-pub use geometry::{Geometry, GeometryInstance, GeometryType, SemanticSurface, Semantics};
+pub use geometry::{
+    semantic_type, Geometry, GeometryInstance, GeometryType, SemanticSurface, Semantics,
+    SEMANTIC_TYPES,
+};
 pub use header::{GeometryTemplates, Header};
 pub use object_type::CityObjectType;
 pub use summary::Summary;

@@ -85,8 +85,8 @@ impl Summary {
                 }
                 if let Some(sem) = &g.semantics {
                     for s in &sem.surfaces {
-                        if !self.semantic_types.contains(&s.kind) {
-                            self.semantic_types.insert(s.kind.clone());
+                        if !self.semantic_types.contains(s.kind.as_ref()) {
+                            self.semantic_types.insert(s.kind.to_string());
                         }
                     }
                 }

@@ -175,7 +175,7 @@ impl Mesh<'_> {
 
 fn sem(kind: &str) -> SemanticSurface {
     SemanticSurface {
-        kind: kind.into(),
+        kind: crate::semantic_type(kind),
         ..Default::default()
     }
 }
