@@ -30,27 +30,6 @@ enum Version {
     V20,
 }
 
-const SEMANTIC_TYPES: &[&str] = &[
-    "RoofSurface",
-    "GroundSurface",
-    "WallSurface",
-    "ClosureSurface",
-    "OuterCeilingSurface",
-    "OuterFloorSurface",
-    "Window",
-    "Door",
-    "InteriorWallSurface",
-    "CeilingSurface",
-    "FloorSurface",
-    "WaterSurface",
-    "WaterGroundSurface",
-    "WaterClosureSurface",
-    "TrafficArea",
-    "AuxiliaryTrafficArea",
-    "TransportationMarking",
-    "TransportationHole",
-];
-
 /// Collects issues, at most `limit` of them.
 struct Sink {
     issues: Vec<SchemaIssue>,
@@ -806,7 +785,7 @@ fn check_geometry(at: &str, g: &Value, version: Version, sink: &mut Sink) {
             .is_some_and(|ss| {
                 ss.iter().all(|x| {
                     x.get("type").and_then(Value::as_str).is_some_and(|t| {
-                        SEMANTIC_TYPES.contains(&t) || (t.starts_with('+') && t.len() > 1)
+                        urbis_model::SEMANTIC_TYPES.contains(&t) || (t.starts_with('+') && t.len() > 1)
                     })
                 })
             });
