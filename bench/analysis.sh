@@ -25,7 +25,8 @@ run() { # label, then the command; prints "label | seconds | peak MB | summary l
   echo "| run | wall s | peak MB | result |"
   echo "|---|---|---|---|"
   run "metrics, $(basename "$BIG") ($(du -m "$BIG" | cut -f1) MB)" "$URBIS" analyze metrics "$BIG"
-  run "metrics, $(basename "$BIG") again" "$URBIS" analyze metrics "$BIG"
+  run "metrics, $(basename "$BIG") run 2" "$URBIS" analyze metrics "$BIG"
+  run "metrics, $(basename "$BIG") run 3" "$URBIS" analyze metrics "$BIG"
   run "metrics, $(basename "$SEQ")" "$URBIS" analyze metrics "$SEQ"
   run "sun, delft.city.json, 1 m grid, 09:00-15:00 / 1 min" "$URBIS" analyze sun ../shared/data/cityjson/medium/delft.city.json --date 2026-12-21
 } | tee "$OUT/analysis-results.md"
