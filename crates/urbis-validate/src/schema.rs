@@ -785,7 +785,8 @@ fn check_geometry(at: &str, g: &Value, version: Version, sink: &mut Sink) {
             .is_some_and(|ss| {
                 ss.iter().all(|x| {
                     x.get("type").and_then(Value::as_str).is_some_and(|t| {
-                        urbis_model::SEMANTIC_TYPES.contains(&t) || (t.starts_with('+') && t.len() > 1)
+                        urbis_model::SEMANTIC_TYPES.contains(&t)
+                            || (t.starts_with('+') && t.len() > 1)
                     })
                 })
             });
