@@ -77,6 +77,14 @@ impl<R: Read> Lexer<R> {
         }
     }
 
+    /// A lexer with a small buffer, for short probes of bytes already in memory.
+    pub fn small(reader: R) -> Self {
+        Lexer {
+            buf: vec![0; 4096],
+            ..Self::starting_at(reader, 0, None)
+        }
+    }
+
     /// Copies every byte read from now on (also the ones already buffered but not consumed).
     pub fn set_tee(&mut self, mut tee: Box<dyn Write + Send>) -> ScanResult<()> {
         let offset = self.offset();

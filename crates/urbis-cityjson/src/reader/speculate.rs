@@ -43,6 +43,8 @@ const SEARCHING: u64 = u64::MAX;
 const GAVE_UP: u64 = u64::MAX - 1;
 /// How far past the halfway point the helper looks for a CityObject.
 const SEARCH_BYTES: u64 = 8 << 20;
+/// How many candidate keys the helper tries before giving up (each is parsed a little).
+const MAX_PROBES: usize = 4096;
 
 /// What the helper found: its scan from its starting point on, and its lexer (past the end of
 /// the value).
@@ -143,6 +145,7 @@ fn help(file: File, from: u64, start: &AtomicU64, stop: Arc<AtomicBool>) -> Opti
 fn find_object_key(file: &File, from: u64, stop: &AtomicBool) -> Option<u64> {
     let mut window = vec![0u8; 1 << 20];
     let mut base = from;
+    let mut probes = 0;
     while base < from + SEARCH_BYTES && !stop.load(Ordering::Relaxed) {
         let n = read_at_most(file, &mut window, base)?;
         if n == 0 {
@@ -150,8 +153,15 @@ fn find_object_key(file: &File, from: u64, stop: &AtomicBool) -> Option<u64> {
         }
         let bytes = &window[..n];
         for q in memchr::memchr_iter(b'"', bytes) {
-            if follows_object_end(&bytes[..q]) && is_object_member(&bytes[q..]) {
+            if !follows_object_end(&bytes[..q]) {
+                continue;
+            }
+            if is_object_member(&bytes[q..]) {
                 return Some(base + q as u64);
+            }
+            probes += 1;
+            if probes == MAX_PROBES {
+                return None;
             }
         }
         // Next window, overlapping so that an object cut at the end is seen whole.
@@ -197,7 +207,7 @@ fn follows_object_end(before: &[u8]) -> bool {
 /// `,` or `}`.
 fn is_object_member(bytes: &[u8]) -> bool {
     let probe = || -> ScanResult<bool> {
-        let mut lx = Lexer::new(bytes);
+        let mut lx = Lexer::small(bytes);
         lx.string()?;
         lx.expect(b':')?;
         lx.expect(b'{')?;
