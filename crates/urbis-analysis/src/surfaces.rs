@@ -52,14 +52,14 @@ impl ObjectSurfaces<'_> {
 }
 
 /// Every polygon's rings as coordinates, in one flat array (one allocation per object, not
-/// one per ring), indexed like [`ObjectSurfaces::polygons`].
-#[derive(Debug, Clone, Default)]
+/// one per ring), indexed like [`ObjectSurfaces::polygons`]. Offsets as in the model's
+/// boundaries: ring `r` is `points[ring_starts[r]..ring_starts[r + 1]]`, polygon `p` has rings
+/// `polygon_starts[p]..polygon_starts[p + 1]`.
+#[derive(Debug, Clone)]
 pub struct PolygonCoords {
     points: Vec<[f64; 3]>,
-    /// Where each ring ends in `points`.
-    ring_ends: Vec<u32>,
-    /// Where each polygon's rings end in `ring_ends`.
-    polygon_ends: Vec<u32>,
+    ring_starts: Vec<usize>,
+    polygon_starts: Vec<usize>,
 }
 
 impl PolygonCoords {
@@ -74,68 +74,53 @@ impl PolygonCoords {
             .sum();
         let mut c = PolygonCoords {
             points: Vec::with_capacity(corners),
-            ring_ends: Vec::with_capacity(rings),
-            polygon_ends: Vec::with_capacity(s.polygons.len()),
+            ring_starts: Vec::with_capacity(rings + 1),
+            polygon_starts: Vec::with_capacity(s.polygons.len() + 1),
         };
+        c.ring_starts.push(0);
+        c.polygon_starts.push(0);
         for p in &s.polygons {
             // A ring with an index out of range (impossible after the reader's checks) is left
             // out whole.
             for ring in p.rings() {
                 if ring.iter().all(|&i| (i as usize) < s.points.len()) {
                     c.points.extend(ring.iter().map(|&i| s.points[i as usize]));
-                    c.ring_ends.push(c.points.len() as u32);
+                    c.ring_starts.push(c.points.len());
                 }
             }
-            c.polygon_ends.push(c.ring_ends.len() as u32);
+            c.polygon_starts.push(c.ring_starts.len() - 1);
         }
         c
     }
 
     /// Number of polygons.
     pub fn len(&self) -> usize {
-        self.polygon_ends.len()
+        self.polygon_starts.len() - 1
     }
 
     /// True when there is no polygon.
     pub fn is_empty(&self) -> bool {
-        self.polygon_ends.is_empty()
+        self.len() == 0
     }
 
-    fn ring_range(&self, polygon: usize) -> Range<usize> {
-        let end = self.polygon_ends.get(polygon).map_or(0, |&e| e as usize);
-        let start = match polygon {
-            0 => 0,
-            p => self.polygon_ends.get(p - 1).map_or(end, |&e| e as usize),
-        };
-        start..end
-    }
-
-    fn ring(&self, r: usize) -> &[[f64; 3]] {
-        let start = if r == 0 {
-            0
-        } else {
-            self.ring_ends[r - 1] as usize
-        };
-        &self.points[start..self.ring_ends[r] as usize]
+    /// The ring numbers of one polygon (none for an index out of range).
+    fn ring_numbers(&self, polygon: usize) -> Range<usize> {
+        match self.polygon_starts.get(polygon..polygon + 2) {
+            Some(&[start, end]) => start..end,
+            _ => 0..0,
+        }
     }
 
     /// The rings of one polygon, exterior first (none for an index out of range).
     pub fn rings(&self, polygon: usize) -> impl ExactSizeIterator<Item = &[[f64; 3]]> + Clone + '_ {
-        self.ring_range(polygon).map(move |r| self.ring(r))
+        self.ring_numbers(polygon)
+            .map(|r| &self.points[self.ring_starts[r]..self.ring_starts[r + 1]])
     }
 
     /// All corners of one polygon, its rings one after the other.
     pub fn corners(&self, polygon: usize) -> &[[f64; 3]] {
-        let rings = self.ring_range(polygon);
-        if rings.is_empty() {
-            return &[];
-        }
-        let start = if rings.start == 0 {
-            0
-        } else {
-            self.ring_ends[rings.start - 1] as usize
-        };
-        &self.points[start..self.ring_ends[rings.end - 1] as usize]
+        let rings = self.ring_numbers(polygon);
+        &self.points[self.ring_starts[rings.start]..self.ring_starts[rings.end]]
     }
 }
 

@@ -64,9 +64,18 @@ impl<R: Read> Lexer<R> {
     /// A lexer over `reader` whose first byte is at file offset `base`; it stops with an error
     /// at its next refill once `stop` is set.
     pub fn starting_at(reader: R, base: u64, stop: Option<Arc<AtomicBool>>) -> Self {
+        Self::with_buffer(reader, base, stop, BUF_SIZE)
+    }
+
+    /// A lexer with a small buffer, for short probes of bytes already in memory.
+    pub fn small(reader: R) -> Self {
+        Self::with_buffer(reader, 0, None, 4096)
+    }
+
+    fn with_buffer(reader: R, base: u64, stop: Option<Arc<AtomicBool>>, size: usize) -> Self {
         Lexer {
             reader,
-            buf: vec![0; BUF_SIZE],
+            buf: vec![0; size],
             pos: 0,
             end: 0,
             base,
@@ -74,14 +83,6 @@ impl<R: Read> Lexer<R> {
             tee: None,
             stop,
             newlines: 0,
-        }
-    }
-
-    /// A lexer with a small buffer, for short probes of bytes already in memory.
-    pub fn small(reader: R) -> Self {
-        Lexer {
-            buf: vec![0; 4096],
-            ..Self::starting_at(reader, 0, None)
         }
     }
 

@@ -22,8 +22,6 @@ pub(super) struct FirstPass {
     pub(super) header_newlines: u64,
     /// Byte range of the first JSON value.
     pub(super) value_span: (u64, u64),
-    /// Length of the input, when known, while scanning: sizes the vertex list up front.
-    input_len: Option<u64>,
 }
 
 impl FirstPass {
@@ -38,7 +36,6 @@ impl FirstPass {
             saw_vertices: false,
             header_newlines: 0,
             value_span: (0, 0),
-            input_len: None,
         }
     }
 
@@ -46,7 +43,7 @@ impl FirstPass {
     /// by two threads (see [`Speculation`]); the result is the same as without.
     pub(super) fn run(lx: &mut BoxLexer, split: Option<&Split<'_>>) -> ScanResult<FirstPass> {
         let mut fp = FirstPass::new();
-        fp.input_len = split.and_then(|s| s.file.metadata().ok()).map(|m| m.len());
+        let input_len = split.and_then(|s| s.file.metadata().ok()).map(|m| m.len());
         match lx.peek()? {
             Some(b'{') => {}
             Some(_) => return lx.err("the input is not a JSON object (not CityJSON)"),
@@ -55,15 +52,20 @@ impl FirstPass {
         fp.value_span.0 = lx.offset();
         lx.expect(b'{')?;
         if !lx.empty(b'}')? {
-            fp.members(lx, split)?;
+            fp.members(lx, split, input_len)?;
         }
         fp.value_span.1 = lx.offset();
-        fp.input_len = None;
         Ok(fp)
     }
 
-    /// The top-level members from a key on, through the closing brace.
-    fn members(&mut self, lx: &mut BoxLexer, split: Option<&Split<'_>>) -> ScanResult<()> {
+    /// The top-level members from a key on, through the closing brace; `input_len` (the
+    /// input's length, when known) sizes the vertex list up front.
+    fn members(
+        &mut self,
+        lx: &mut BoxLexer,
+        split: Option<&Split<'_>>,
+        input_len: Option<u64>,
+    ) -> ScanResult<()> {
         loop {
             let key = lx.string()?;
             lx.expect(b':')?;
@@ -76,7 +78,7 @@ impl FirstPass {
                         return Ok(());
                     }
                 }
-                "vertices" => self.scan_vertices(lx)?,
+                "vertices" => self.scan_vertices(lx, input_len)?,
                 _ => {
                     let bytes = lx.capture_value()?;
                     self.header_newlines += memchr::memchr_iter(b'\n', &bytes).count() as u64;
@@ -172,10 +174,9 @@ impl FirstPass {
         input_len: Option<u64>,
     ) -> ScanResult<FirstPass> {
         let mut fp = FirstPass::new();
-        fp.input_len = input_len;
         fp.objects_from_key(lx, &mut None)?;
         if lx.more(b'}')? {
-            fp.members(lx, None)?;
+            fp.members(lx, None, input_len)?;
         }
         fp.value_span.1 = lx.offset();
         Ok(fp)
@@ -216,9 +217,9 @@ impl FirstPass {
         }
     }
 
-    fn scan_vertices(&mut self, lx: &mut BoxLexer) -> ScanResult<()> {
+    fn scan_vertices(&mut self, lx: &mut BoxLexer, input_len: Option<u64>) -> ScanResult<()> {
         self.saw_vertices = true;
-        if let Some(len) = self.input_len {
+        if let Some(len) = input_len {
             // A vertex takes at least 8 bytes ("[1,2,3],"), usually 16 or more: reserving for
             // that many saves the copies of growing (untouched capacity costs no memory).
             let rest = len.saturating_sub(lx.offset());

@@ -84,7 +84,7 @@ impl Speculation {
         let (s, t) = (start.clone(), stop.clone());
         let thread = std::thread::Builder::new()
             .name("urbis-first-pass".into())
-            .spawn(move || help(file, from, &s, t))
+            .spawn(move || help(file, from, meta.len(), &s, t))
             .ok()?;
         Some(Speculation {
             patient: split.patient,
@@ -124,10 +124,15 @@ impl Speculation {
     }
 }
 
-/// The helper: finds a CityObject key at or after `from`, publishes its offset, and scans
-/// from there to the end of the value.
-fn help(file: File, from: u64, start: &AtomicU64, stop: Arc<AtomicBool>) -> Option<Found> {
-    let len = file.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
+/// The helper: finds a CityObject key at or after `from` in the file of `len` bytes, publishes
+/// its offset, and scans from there to the end of the value.
+fn help(
+    file: File,
+    from: u64,
+    len: u64,
+    start: &AtomicU64,
+    stop: Arc<AtomicBool>,
+) -> Option<Found> {
     let Some(p) = find_object_key(&file, from, &stop) else {
         start.store(GAVE_UP, Ordering::Release);
         return None;
