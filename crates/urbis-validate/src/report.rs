@@ -7,7 +7,7 @@ use crate::feature::{validate_feature, GeometryIssue, ObjectReport};
 use crate::mesh::{is_mesh, read_mesh};
 use crate::options::Options;
 use crate::primitive::{validate_primitive, Faces, Primitive};
-use crate::schema::{check_file, FileChecks, SchemaIssue};
+use crate::schema::{check_file_with, FileChecks, SchemaIssue};
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -45,12 +45,15 @@ pub struct Report {
 }
 
 /// Which checks to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checks {
     /// The CityJSON schema rules (CityJSON inputs only).
     pub schema: bool,
     /// The geometric validation of every primitive.
     pub geometry: bool,
+    /// Folders where the schemas of the Extensions a file lists are looked for (after the
+    /// file's own folder), by the file name of their URL; they are never downloaded.
+    pub extension_dirs: Vec<PathBuf>,
 }
 
 impl Default for Checks {
@@ -58,6 +61,7 @@ impl Default for Checks {
         Checks {
             schema: true,
             geometry: true,
+            extension_dirs: Vec::new(),
         }
     }
 }
@@ -167,7 +171,7 @@ impl Report {
                 "pointer": i.pointer, "line": i.line, "message": i.message,
             })).collect::<Vec<_>>(),
             "structure": self.structure.iter().map(|i| json!({
-                "pointer": i.pointer, "message": i.message,
+                "pointer": i.pointer, "line": i.line, "message": i.message,
             })).collect::<Vec<_>>(),
             "warning_messages": self.warnings,
             "features": features,
@@ -233,7 +237,9 @@ pub fn validate_file_with(
     }
     // The schema pass is one thread reading the file; it runs beside the geometry.
     std::thread::scope(|scope| {
-        let schema = schema_wanted.then(|| scope.spawn(|| check_file(path, MAX_SCHEMA_ISSUES)));
+        let schema = schema_wanted.then(|| {
+            scope.spawn(|| check_file_with(path, MAX_SCHEMA_ISSUES, &checks.extension_dirs))
+        });
         if checks.geometry {
             validate_geometry(path, opts, &mut report);
         }

@@ -53,6 +53,12 @@ pub struct Args {
     /// Only the geometric validation.
     #[arg(long)]
     pub geometry_only: bool,
+    /// A folder holding the schemas of CityJSON Extensions (`*.ext.json`), looked up by the
+    /// file name of the URL in the file's "extensions" member (repeatable). The input's own
+    /// folder is always searched; schemas are never downloaded, and one that is not found is
+    /// a warning.
+    #[arg(long = "extensions", value_name = "DIR")]
+    pub extension_dirs: Vec<PathBuf>,
     /// List at most this many invalid objects in the text report.
     #[arg(long, default_value_t = 20)]
     pub max_listed: usize,
@@ -100,6 +106,7 @@ pub fn run(a: Args) -> Result<u8> {
     let checks = Checks {
         schema: !a.geometry_only,
         geometry: !a.schema_only,
+        extension_dirs: a.extension_dirs.clone(),
     };
     let report = validate_file_with(&a.input, &a.interior_shells, primitive, &opts, checks);
     for w in &report.warnings {
@@ -140,7 +147,10 @@ fn print_text(report: &urbis_validate::Report, max_listed: usize) {
     if !report.structure.is_empty() {
         println!("structure errors: {}", report.structure.len());
         for i in report.structure.iter().take(max_listed) {
-            println!("  {}: {}", i.pointer, i.message);
+            match i.line {
+                Some(l) => println!("  line {l} {}: {}", i.pointer, i.message),
+                None => println!("  {}: {}", i.pointer, i.message),
+            }
         }
     }
     let invalid = report

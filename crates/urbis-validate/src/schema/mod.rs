@@ -4,12 +4,24 @@
 //! CityObject by CityObject, so only one object is in memory at a time; CityJSONSeq line by
 //! line. The official schemas serve as the oracle in the tests.
 
+mod dupkeys;
+mod extension;
+mod input;
+mod object;
+mod objects;
+mod structure;
+mod subschema;
+
+use dupkeys::CheckedValue;
+use extension::Extensions;
+use object::{is_integer, ObjectFindings};
+use objects::ObjectsSeed;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
-use urbis_model::CityObjectType;
+use std::path::{Path, PathBuf};
+use structure::{Counts, Refs, VertexKey};
 
 /// One way a file breaks the schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,15 +51,25 @@ struct Sink {
     links: Vec<(String, Vec<String>, Vec<String>)>,
     /// Which vertices of a whole file the geometries use (a bit per vertex).
     used: Vec<u64>,
-    /// Duplicate keys (root members, CityObject ids): structure errors, which the schema
-    /// cannot see since JSON parsers keep one of the values.
-    duplicates: Vec<SchemaIssue>,
+    /// Structure errors the schema cannot see: duplicate keys (JSON parsers keep one of
+    /// the values), values that do not fit the boundaries, indices out of range, Extensions.
+    structure: Vec<SchemaIssue>,
+    /// Per CityObject of a whole file, the largest indices it refers to.
+    refs: Vec<(String, Refs)>,
+    /// The vertices of a whole file, to count duplicates.
+    vertex_keys: Vec<VertexKey>,
+    /// The Extensions the file lists.
+    extensions: Extensions,
+    /// Where Extension schemas are looked for.
+    extension_dirs: Vec<PathBuf>,
+    /// CityJSONSeq: duplicate vertices and the features that have them.
+    seq_duplicates: (usize, usize),
 }
 
 impl Sink {
-    fn duplicate(&mut self, pointer: String, message: String) {
-        if self.duplicates.len() < self.limit {
-            self.duplicates.push(SchemaIssue {
+    fn structure(&mut self, pointer: String, message: String) {
+        if self.structure.len() < self.limit {
+            self.structure.push(SchemaIssue {
                 pointer,
                 line: self.line,
                 message,
@@ -56,7 +78,49 @@ impl Sink {
     }
 }
 
+/// Checks one CityObject and takes in what was found; gives what it refers to.
+fn check_object(id: &str, o: &Value, version: Version, sink: &mut Sink) -> Refs {
+    let found = object::check(id, o, version);
+    sink.absorb(id, o, found)
+}
+
 impl Sink {
+    /// Takes in the findings of one CityObject (in file order) and checks it against the
+    /// Extensions; gives what it refers to.
+    fn absorb(&mut self, id: &str, o: &Value, found: ObjectFindings) -> Refs {
+        for (pointer, message) in found.issues {
+            self.push(pointer, message);
+        }
+        for (pointer, message) in found.structure {
+            self.structure(pointer, message);
+        }
+        self.links
+            .push((id.to_string(), found.links.0, found.links.1));
+        for i in found.used.into_iter().filter(|&i| i < (1 << 34)) {
+            let word = (i / 64) as usize;
+            if self.used.len() <= word {
+                self.used.resize(word + 1, 0);
+            }
+            self.used[word] |= 1 << (i % 64);
+        }
+        let mut findings = Vec::new();
+        self.extensions.check_object(id, o, &mut findings);
+        for (pointer, message) in findings {
+            self.structure(pointer, message);
+        }
+        found.refs
+    }
+
+    /// Keys repeated inside one JSON object of the value at `pointer`.
+    fn repeated_keys(&mut self, pointer: &str, keys: Vec<String>) {
+        for k in keys {
+            self.structure(
+                pointer.to_string(),
+                format!("the key \"{k}\" appears twice in one JSON object"),
+            );
+        }
+    }
+
     fn push(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
         if self.issues.len() < self.limit {
             self.issues.push(SchemaIssue {
@@ -82,20 +146,36 @@ pub struct FileChecks {
     /// Structural errors beyond the schema: duplicate keys (root members, CityObject ids),
     /// parents/children links that do not match.
     pub structure: Vec<SchemaIssue>,
-    /// Structural warnings: unused vertices.
+    /// Structural warnings: unused and duplicate vertices, Extensions not found.
     pub warnings: Vec<String>,
 }
 
 /// The schema checks plus the structure checks (parents/children consistency, unused
 /// vertices of whole files).
 pub fn check_file(path: &Path, limit: usize) -> FileChecks {
+    check_file_with(path, limit, &[])
+}
+
+/// [`check_file`], looking for the schemas of the Extensions a file lists in its own folder
+/// and then in `extension_dirs`, by the file name of their URL.
+pub fn check_file_with(path: &Path, limit: usize, extension_dirs: &[PathBuf]) -> FileChecks {
+    let mut dirs = vec![path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)];
+    dirs.extend(extension_dirs.iter().cloned());
     let mut sink = Sink {
         issues: Vec::new(),
         line: None,
         limit,
         links: Vec::new(),
         used: Vec::new(),
-        duplicates: Vec::new(),
+        structure: Vec::new(),
+        refs: Vec::new(),
+        vertex_keys: Vec::new(),
+        extensions: Extensions::default(),
+        extension_dirs: dirs,
+        seq_duplicates: (0, 0),
     };
     let mut out = FileChecks::default();
     let file = match std::fs::File::open(path) {
@@ -123,8 +203,7 @@ pub fn check_file(path: &Path, limit: usize) -> FileChecks {
     if is_seq {
         check_seq(first, reader, &mut sink);
     } else {
-        let chained = std::io::Cursor::new(first).chain(reader);
-        let mut d = serde_json::Deserializer::from_reader(chained);
+        let mut d = serde_json::Deserializer::from_reader(input::ByteReader::new(first, reader));
         let seed = RootSeed { sink: &mut sink };
         match seed.deserialize(&mut d).and_then(|n| d.end().map(|_| n)) {
             Ok(Some(count)) => {
@@ -135,13 +214,29 @@ pub fn check_file(path: &Path, limit: usize) -> FileChecks {
                         count - used
                     ));
                 }
+                let keys = std::mem::take(&mut sink.vertex_keys);
+                let duplicates = structure::duplicate_vertices(keys);
+                if duplicates > 0 {
+                    out.warnings.push(format!(
+                        "{duplicates} of {count} vertices repeat the coordinates of another vertex"
+                    ));
+                }
             }
             Ok(None) => {}
             Err(e) => sink.push("", format!("line {} column {}: {e}", e.line(), e.column())),
         }
     }
-    out.structure = std::mem::take(&mut sink.duplicates);
+    let (duplicates, features) = sink.seq_duplicates;
+    if duplicates > 0 {
+        out.warnings.push(format!(
+            "{duplicates} vertices repeat the coordinates of another vertex of their feature (in {features} features)"
+        ));
+    }
+    out.warnings
+        .extend(std::mem::take(&mut sink.extensions.warnings));
+    out.structure = std::mem::take(&mut sink.structure);
     out.structure.extend(link_issues(&sink.links, limit));
+    out.structure.truncate(limit);
     out.schema = sink.issues;
     out
 }
@@ -187,17 +282,46 @@ fn link_issues(links: &[(String, Vec<String>, Vec<String>)], limit: usize) -> Ve
     issues
 }
 
+/// Parses one line of a CityJSONSeq; repeated keys are structure errors.
+fn parse_line(line: &[u8], sink: &mut Sink) -> serde_json::Result<Value> {
+    let (v, dups) = dupkeys::parse(line)?;
+    sink.repeated_keys("", dups);
+    Ok(v)
+}
+
+/// Loads the Extensions a header lists and checks its `+` members.
+fn load_extensions(header: &Map<String, Value>, sink: &mut Sink) {
+    let Some(member) = header.get("extensions") else {
+        return;
+    };
+    let version = header
+        .get("version")
+        .and_then(Value::as_str)
+        .unwrap_or("2.0");
+    let mut findings = Vec::new();
+    let loaded = Extensions::load(member, version, &sink.extension_dirs, &mut findings);
+    sink.extensions.resolve(loaded, &mut findings);
+    sink.extensions.check_root(header, &mut findings);
+    for (pointer, message) in findings {
+        sink.structure(pointer, message);
+    }
+}
+
 fn check_seq(first: Vec<u8>, reader: impl BufRead, sink: &mut Sink) {
     sink.line = Some(1);
-    let version = match serde_json::from_slice::<Value>(&first) {
+    let mut header_counts = Counts::default();
+    let version = match parse_line(&first, sink) {
         Ok(Value::Object(feature))
             if feature.get("type").and_then(Value::as_str) == Some("CityJSONFeature") =>
         {
             // No header line: features only.
-            check_feature(&feature, Version::V20, sink);
+            sink.extensions = Extensions::headerless();
+            check_feature(&feature, Version::V20, &header_counts, sink);
             Version::V20
         }
         Ok(Value::Object(header)) => {
+            header_counts = Counts::of(header.get("appearance"), header.get("geometry-templates"));
+            load_extensions(&header, sink);
             let v = check_root_members(&header, sink);
             if header
                 .get("CityObjects")
@@ -230,25 +354,39 @@ fn check_seq(first: Vec<u8>, reader: impl BufRead, sink: &mut Sink) {
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        match serde_json::from_slice::<Value>(&line) {
-            Ok(Value::Object(f)) => check_feature(&f, version, sink),
+        match parse_line(&line, sink) {
+            Ok(Value::Object(f)) => check_feature(&f, version, &header_counts, sink),
             Ok(_) => sink.push("", "a CityJSONFeature must be a JSON object"),
             Err(e) => sink.push("", format!("not JSON: {e}")),
         }
     }
 }
 
-fn check_feature(f: &Map<String, Value>, version: Version, sink: &mut Sink) {
+fn check_feature(f: &Map<String, Value>, version: Version, header: &Counts, sink: &mut Sink) {
     if f.get("type").and_then(Value::as_str) != Some("CityJSONFeature") {
         sink.push("/type", "\"type\" must be \"CityJSONFeature\"");
     }
     if !f.get("id").is_some_and(Value::is_string) {
         sink.push("/id", "\"id\" (a string) is required");
     }
+    let mut counts = match f.get("appearance") {
+        Some(a) => Counts {
+            templates: header.templates,
+            ..Counts::of(Some(a), None)
+        },
+        None => *header,
+    };
+    counts.vertices = f
+        .get("vertices")
+        .and_then(Value::as_array)
+        .map(|v| v.len() as u64);
     match f.get("CityObjects").and_then(Value::as_object) {
         Some(objects) => {
             for (id, o) in objects {
-                check_object(id, o, version, sink);
+                let refs = check_object(id, o, version, sink);
+                for message in refs.out_of_range(&counts) {
+                    sink.structure(format!("/CityObjects/{id}"), message);
+                }
             }
         }
         None => sink.push("/CityObjects", "\"CityObjects\" (an object) is required"),
@@ -257,6 +395,13 @@ fn check_feature(f: &Map<String, Value>, version: Version, sink: &mut Sink) {
         Some(vs) => {
             for (i, v) in vs.iter().enumerate() {
                 check_vertex(i, v, true, sink);
+            }
+            let duplicates = structure::duplicate_vertices(
+                vs.iter().filter_map(structure::vertex_key).collect(),
+            );
+            if duplicates > 0 {
+                sink.seq_duplicates.0 += duplicates;
+                sink.seq_duplicates.1 += 1;
             }
         }
         None => sink.push("/vertices", "\"vertices\" (an array) is required"),
@@ -301,6 +446,9 @@ impl<'de> Visitor<'de> for RootSeed<'_> {
             }
             match key.as_str() {
                 "CityObjects" => {
+                    if !members.contains_key("extensions") {
+                        self.sink.extensions = Extensions::deferring();
+                    }
                     let version = version_of(&members);
                     map.next_value_seed(ObjectsSeed {
                         sink: self.sink,
@@ -317,16 +465,31 @@ impl<'de> Visitor<'de> for RootSeed<'_> {
                     })?);
                 }
                 _ => {
-                    let v: Value = map.next_value()?;
+                    let mut dups = Vec::new();
+                    let v = map.next_value_seed(CheckedValue { dups: &mut dups })?;
+                    self.sink.repeated_keys(&format!("/{key}"), dups);
+                    if key == "extensions" {
+                        let mut header = Map::new();
+                        header.insert(key.clone(), v.clone());
+                        if let Some(version) = members.get("version") {
+                            header.insert("version".into(), version.clone());
+                        }
+                        load_extensions(&header, self.sink);
+                    }
                     members.insert(key, v);
                 }
             }
         }
         if members.get("type").and_then(Value::as_str) == Some("CityJSONFeature") {
-            // A lone CityJSONFeature.
+            // A lone CityJSONFeature: the Extensions are listed in a header it does not have.
+            self.sink.extensions = Extensions::headerless();
             for (id, o) in &deferred_objects {
-                check_object(id, o, Version::V20, self.sink);
+                let refs = check_object(id, o, Version::V20, self.sink);
+                self.sink.refs.push((id.clone(), refs));
             }
+            let mut counts = Counts::of(members.get("appearance"), None);
+            counts.vertices = vertex_count.map(|n| n as u64);
+            check_refs(self.sink, &counts);
             if !members.get("id").is_some_and(Value::is_string) {
                 self.sink.push("/id", "\"id\" (a string) is required");
             }
@@ -341,7 +504,22 @@ impl<'de> Visitor<'de> for RootSeed<'_> {
         }
         let version = check_root_members(&members, self.sink);
         for (id, o) in &deferred_objects {
-            check_object(id, o, version, self.sink);
+            let refs = check_object(id, o, version, self.sink);
+            self.sink.refs.push((id.clone(), refs));
+        }
+        let mut counts = Counts::of(members.get("appearance"), members.get("geometry-templates"));
+        counts.vertices = vertex_count.map(|n| n as u64);
+        check_refs(self.sink, &counts);
+        let mut findings = Vec::new();
+        if self.sink.extensions.is_deferring() {
+            // No "extensions" member came.
+            self.sink
+                .extensions
+                .resolve(Extensions::default(), &mut findings);
+        }
+        self.sink.extensions.check_root(&members, &mut findings);
+        for (pointer, message) in findings {
+            self.sink.structure(pointer, message);
         }
         members.insert("CityObjects".into(), Value::Object(Map::new()));
         if vertex_count.is_some() {
@@ -352,50 +530,21 @@ impl<'de> Visitor<'de> for RootSeed<'_> {
     }
 }
 
+/// Compares what the objects of a whole file refer to with the file's counts.
+fn check_refs(sink: &mut Sink, counts: &Counts) {
+    for (id, refs) in std::mem::take(&mut sink.refs) {
+        for message in refs.out_of_range(counts) {
+            sink.structure(format!("/CityObjects/{id}"), message);
+        }
+    }
+}
+
 fn version_of(members: &Map<String, Value>) -> Option<Version> {
     match members.get("version").and_then(Value::as_str)? {
         "1.0" => Some(Version::V10),
         "1.1" => Some(Version::V11),
         "2.0" => Some(Version::V20),
         _ => None,
-    }
-}
-
-/// CityObjects one at a time; when the version is not known yet they are kept for later.
-struct ObjectsSeed<'a> {
-    sink: &'a mut Sink,
-    version: Option<Version>,
-    deferred: &'a mut Vec<(String, Value)>,
-}
-
-impl<'de> DeserializeSeed<'de> for ObjectsSeed<'_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ObjectsSeed<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("the CityObjects object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut ids: std::collections::HashSet<String> = std::collections::HashSet::new();
-        while let Some(id) = map.next_key::<String>()? {
-            if !ids.insert(id.clone()) {
-                self.sink.duplicate(
-                    format!("/CityObjects/{id}"),
-                    format!("the CityObject id \"{id}\" appears twice"),
-                );
-            }
-            let o: Value = map.next_value()?;
-            match self.version {
-                Some(v) => check_object(&id, &o, v, self.sink),
-                None => self.deferred.push((id, o)),
-            }
-        }
-        Ok(())
     }
 }
 
@@ -421,6 +570,9 @@ impl<'de> Visitor<'de> for VerticesSeed<'_> {
         let mut i = 0;
         while let Some(v) = seq.next_element::<Value>()? {
             check_vertex(i, &v, self.integers, self.sink);
+            if let Some(key) = structure::vertex_key(&v) {
+                self.sink.vertex_keys.push(key);
+            }
             i += 1;
         }
         Ok(i)
@@ -574,280 +726,6 @@ fn check_appearance(a: &Value, sink: &mut Sink) {
             .is_some_and(|vs| vs.iter().all(|v| is_numbers(v, 2)));
         if !ok {
             sink.push("/appearance/vertices-texture", "must be pairs of numbers");
-        }
-    }
-}
-
-/// One CityObject.
-fn check_object(id: &str, o: &Value, version: Version, sink: &mut Sink) {
-    let at = format!("/CityObjects/{id}");
-    let Some(o) = o.as_object() else {
-        sink.push(at, "a CityObject must be an object");
-        return;
-    };
-    match o.get("type").and_then(Value::as_str) {
-        None => sink.push(format!("{at}/type"), "\"type\" (a string) is required"),
-        Some(t) => {
-            let known = match version {
-                Version::V20 => CityObjectType::parse(t),
-                _ => CityObjectType::parse_legacy(t),
-            };
-            if known.is_none() {
-                sink.push(
-                    format!("{at}/type"),
-                    format!("\"{t}\" is not a CityObject type"),
-                );
-            }
-        }
-    }
-    let ids = |k: &str| -> Vec<String> {
-        o.get(k)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    sink.links
-        .push((id.to_string(), ids("children"), ids("parents")));
-    for k in ["children", "parents"] {
-        if let Some(v) = o.get(k) {
-            let ok = v.as_array().is_some_and(|a| a.iter().all(Value::is_string));
-            if !ok {
-                sink.push(
-                    format!("{at}/{k}"),
-                    format!("\"{k}\" must be an array of ids"),
-                );
-            }
-        }
-    }
-    if let Some(ge) = o.get("geographicalExtent") {
-        if !is_numbers(ge, 6) {
-            sink.push(format!("{at}/geographicalExtent"), "must be 6 numbers");
-        }
-    }
-    if let Some(a) = o.get("attributes") {
-        if !a.is_object() {
-            sink.push(
-                format!("{at}/attributes"),
-                "\"attributes\" must be an object",
-            );
-        }
-    }
-    if let Some(g) = o.get("geometry") {
-        match g.as_array() {
-            Some(gs) => {
-                for (i, g) in gs.iter().enumerate() {
-                    check_geometry(&format!("{at}/geometry/{i}"), g, version, sink);
-                }
-            }
-            None => sink.push(format!("{at}/geometry"), "\"geometry\" must be an array"),
-        }
-    }
-}
-
-fn depth_of(kind: &str) -> Option<usize> {
-    Some(match kind {
-        "MultiPoint" => 1,
-        "MultiLineString" => 2,
-        "MultiSurface" | "CompositeSurface" => 3,
-        "Solid" => 4,
-        "MultiSolid" | "CompositeSolid" => 5,
-        "GeometryInstance" => 1,
-        _ => return None,
-    })
-}
-
-/// Marks every vertex index in `v` (nested arrays) as used.
-fn mark_used(v: &Value, used: &mut Vec<u64>) {
-    match v {
-        Value::Array(a) => a.iter().for_each(|x| mark_used(x, used)),
-        Value::Number(n) => {
-            if let Some(i) = n.as_u64().filter(|&i| i < (1 << 34)) {
-                let word = (i / 64) as usize;
-                if used.len() <= word {
-                    used.resize(word + 1, 0);
-                }
-                used[word] |= 1 << (i % 64);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Whether `v` is an array nested `depth` deep whose leaves pass `leaf`.
-fn nested(v: &Value, depth: usize, leaf: &dyn Fn(&Value) -> bool) -> bool {
-    match v.as_array() {
-        Some(a) if depth == 1 => a.iter().all(leaf),
-        Some(a) => a.iter().all(|x| nested(x, depth - 1, leaf)),
-        None => false,
-    }
-}
-
-/// A JSON Schema integer: any number without a fractional part (also beyond 64 bits).
-fn is_integer(v: &Value) -> bool {
-    v.is_i64()
-        || v.is_u64()
-        || v.as_f64()
-            .is_some_and(|f| f.is_finite() && f.fract() == 0.0)
-}
-
-fn is_index(v: &Value) -> bool {
-    v.is_u64()
-}
-
-fn is_index_or_null(v: &Value) -> bool {
-    v.is_u64() || v.is_null()
-}
-
-fn check_geometry(at: &str, g: &Value, version: Version, sink: &mut Sink) {
-    let Some(g) = g.as_object() else {
-        sink.push(at, "a geometry must be an object");
-        return;
-    };
-    let kind = g.get("type").and_then(Value::as_str).unwrap_or("");
-    let Some(depth) = depth_of(kind) else {
-        sink.push(
-            format!("{at}/type"),
-            format!("\"{kind}\" is not a geometry type"),
-        );
-        return;
-    };
-    if kind == "GeometryInstance" {
-        if !g.get("template").is_some_and(Value::is_u64) {
-            sink.push(
-                format!("{at}/template"),
-                "\"template\" (an index) is required",
-            );
-        }
-        if !g
-            .get("boundaries")
-            .and_then(Value::as_array)
-            .is_some_and(|b| b.len() == 1 && b[0].is_u64())
-        {
-            sink.push(format!("{at}/boundaries"), "must be one vertex index");
-        } else if let Some(b) = g.get("boundaries") {
-            mark_used(b, &mut sink.used);
-        }
-        if !g
-            .get("transformationMatrix")
-            .is_some_and(|m| is_numbers(m, 16))
-        {
-            sink.push(format!("{at}/transformationMatrix"), "must be 16 numbers");
-        }
-        return;
-    }
-    match (g.get("lod"), version) {
-        (None, _) => sink.push(format!("{at}/lod"), "\"lod\" is required"),
-        (Some(l), Version::V10) => {
-            if !l.as_f64().is_some_and(|x| (0.0..=3.5).contains(&x)) {
-                sink.push(
-                    format!("{at}/lod"),
-                    "\"lod\" must be a number from 0 to 3.5",
-                );
-            }
-        }
-        (Some(l), _) => {
-            let ok = l.as_str().is_some_and(|s| {
-                let b = s.as_bytes();
-                (b.len() == 1 && b[0].is_ascii_digit())
-                    || (b.len() == 3
-                        && b[0].is_ascii_digit()
-                        && b[1] == b'.'
-                        && b[2].is_ascii_digit())
-            });
-            if !ok {
-                sink.push(
-                    format!("{at}/lod"),
-                    "\"lod\" must be a string like \"2\" or \"2.2\"",
-                );
-            }
-        }
-    }
-    match g.get("boundaries") {
-        Some(b) if nested(b, depth, &is_index) => mark_used(b, &mut sink.used),
-        _ => sink.push(
-            format!("{at}/boundaries"),
-            format!(
-                "\"boundaries\" of a {kind} must be arrays nested {depth} deep of vertex indices"
-            ),
-        ),
-    }
-    // Semantic values are one level less deep than the boundaries (none for MultiPoint:
-    // one level).
-    let values_depth = depth.saturating_sub(2).max(1);
-    if let Some(s) = g.get("semantics") {
-        let surfaces_ok = s
-            .get("surfaces")
-            .and_then(Value::as_array)
-            .is_some_and(|ss| {
-                ss.iter().all(|x| {
-                    x.get("type").and_then(Value::as_str).is_some_and(|t| {
-                        urbis_model::SEMANTIC_TYPES.contains(&t)
-                            || (t.starts_with('+') && t.len() > 1)
-                    })
-                })
-            });
-        if !surfaces_ok {
-            sink.push(
-                format!("{at}/semantics/surfaces"),
-                "each semantic surface needs a valid \"type\"",
-            );
-        }
-        let values_ok = match s.get("values") {
-            Some(Value::Null) => true,
-            Some(v) => nested(v, values_depth, &is_index_or_null),
-            None => false,
-        };
-        if !values_ok {
-            sink.push(
-                format!("{at}/semantics/values"),
-                "\"values\" do not fit the geometry",
-            );
-        }
-    }
-    if let Some(m) = g.get("material") {
-        let ok = m.as_object().is_some_and(|themes| {
-            themes.values().all(|t| {
-                t.get("value").is_some_and(Value::is_u64)
-                    || t.get("values")
-                        .is_some_and(|v| v.is_null() || nested(v, values_depth, &is_index_or_null))
-            })
-        });
-        if !ok {
-            sink.push(
-                format!("{at}/material"),
-                "material themes need a \"value\" or \"values\"",
-            );
-        }
-    }
-    if let Some(t) = g.get("texture") {
-        let ok = t.as_object().is_some_and(|themes| {
-            themes.values().all(|t| {
-                t.get("values")
-                    .is_some_and(|v| nested(v, depth, &is_index_or_null))
-            })
-        });
-        if !ok {
-            sink.push(
-                format!("{at}/texture"),
-                "texture \"values\" must be nested like the boundaries, of indices or null",
-            );
-        }
-    }
-    if version == Version::V10 {
-        for k in g.keys() {
-            if !matches!(
-                k.as_str(),
-                "type" | "lod" | "boundaries" | "semantics" | "material" | "texture"
-            ) {
-                sink.push(
-                    format!("{at}/{k}"),
-                    format!("\"{k}\" is not allowed in a 1.0 geometry"),
-                );
-            }
         }
     }
 }
