@@ -6,15 +6,16 @@ use crate::context::Ctx;
 use crate::dom::Dom;
 use crate::fxhash::FxHashMap as HashMap;
 use serde_json::{json, Value};
+use std::sync::Arc;
 use urbis_model::JsonMap;
 
 /// Materials and textures of some appearances, by target.
 #[derive(Debug, Default)]
 pub struct AppearanceIndex {
     /// (theme, CityJSON material object).
-    pub materials: Vec<(String, JsonMap)>,
+    pub materials: Vec<(String, Arc<JsonMap>)>,
     /// (theme, CityJSON texture object).
-    pub textures: Vec<(String, JsonMap)>,
+    pub textures: Vec<(String, Arc<JsonMap>)>,
     /// Surface (or geometry) gml:id to the materials that target it.
     pub material_targets: HashMap<String, Vec<u32>>,
     /// Surface gml:id to the textures that target it.
@@ -118,7 +119,7 @@ impl AppearanceIndex {
         named.insert("name".into(), Value::String(name));
         named.extend(m);
         let index = self.materials.len() as u32;
-        self.materials.push((theme.to_string(), named));
+        self.materials.push((theme.to_string(), Arc::new(named)));
         for t in targets {
             self.material_targets.entry(t).or_default().push(index);
         }
@@ -170,7 +171,7 @@ impl AppearanceIndex {
         t.insert("type".into(), json!(kind));
         t.insert("image".into(), json!(image));
         let index = self.textures.len() as u32;
-        self.textures.push((theme.to_string(), t));
+        self.textures.push((theme.to_string(), Arc::new(t)));
         for d in dom.descendants(node) {
             match dom.node(d).local {
                 "TexCoordList" => {}

@@ -4,6 +4,7 @@
 use crate::de::{GeometrySeed, ReadContext};
 use serde::de::DeserializeSeed;
 use serde_json::Value;
+use std::sync::Arc;
 use urbis_model::{Appearance, Crs, GeometryTemplates, JsonMap, Transform};
 
 /// Reads `transform`.
@@ -106,9 +107,11 @@ pub(crate) fn appearance(value: Value) -> Result<Appearance, String> {
     let Value::Object(mut m) = value else {
         return Err("appearance must be an object".into());
     };
-    let list = |m: &mut JsonMap, name: &str| -> Result<Vec<JsonMap>, String> {
+    let list = |m: &mut JsonMap, name: &str| -> Result<Vec<Arc<JsonMap>>, String> {
         match m.remove(name) {
-            Some(v) => serde_json::from_value(v).map_err(|e| format!("appearance {name}: {e}")),
+            Some(v) => serde_json::from_value::<Vec<JsonMap>>(v)
+                .map(|l| l.into_iter().map(Arc::new).collect())
+                .map_err(|e| format!("appearance {name}: {e}")),
             None => Ok(Vec::new()),
         }
     };

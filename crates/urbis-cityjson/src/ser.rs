@@ -396,11 +396,11 @@ pub(crate) fn appearance(out: &mut Vec<u8>, a: &Appearance) {
     out.push(b'{');
     if !a.materials.is_empty() {
         key(out, &mut first, "materials");
-        list(out, &a.materials, map);
+        list(out, &a.materials, |out, m| map(out, m));
     }
     if !a.textures.is_empty() {
         key(out, &mut first, "textures");
-        list(out, &a.textures, map);
+        list(out, &a.textures, |out, t| map(out, t));
     }
     if !a.vertices_texture.is_empty() {
         key(out, &mut first, "vertices-texture");

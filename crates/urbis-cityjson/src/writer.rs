@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use urbis_model::{Appearance, Feature, Header, JsonMap};
 
 /// The encoding to write.
@@ -226,8 +227,8 @@ impl Writer {
             .par_iter()
             .map(|f| match &f.appearance {
                 Some(app) => (
-                    app.materials.iter().map(dedup_key).collect(),
-                    app.textures.iter().map(dedup_key).collect(),
+                    app.materials.iter().map(|m| dedup_key(m)).collect(),
+                    app.textures.iter().map(|t| dedup_key(t)).collect(),
                 ),
                 None => (Vec::new(), Vec::new()),
             })
@@ -375,8 +376,8 @@ fn dedup_key(m: &JsonMap) -> Vec<u8> {
 
 fn intern(
     ids: &mut HashMap<Vec<u8>, u32>,
-    list: &mut Vec<JsonMap>,
-    item: &JsonMap,
+    list: &mut Vec<Arc<JsonMap>>,
+    item: &Arc<JsonMap>,
     key: Vec<u8>,
 ) -> u32 {
     *ids.entry(key).or_insert_with(|| {

@@ -1,15 +1,17 @@
 //! Materials and textures.
 
 use crate::JsonMap;
+use std::sync::Arc;
 
 /// The appearance of a feature or a whole city model: material and texture objects and the
 /// texture (UV) coordinates that texture themes point into.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Appearance {
-    /// Material objects (`{"name": ..., "diffuseColor": ...}`), kept as read.
-    pub materials: Vec<JsonMap>,
-    /// Texture objects (`{"type": "PNG", "image": ...}`), kept as read.
-    pub textures: Vec<JsonMap>,
+    /// Material objects (`{"name": ..., "diffuseColor": ...}`), kept as read; shared, so
+    /// that features cut from one file's appearance do not copy them.
+    pub materials: Vec<Arc<JsonMap>>,
+    /// Texture objects (`{"type": "PNG", "image": ...}`), kept as read; shared likewise.
+    pub textures: Vec<Arc<JsonMap>>,
     /// UV coordinates.
     pub vertices_texture: Vec<[f64; 2]>,
     /// The `default-theme-material` member.

@@ -145,7 +145,7 @@ fn geometry(g: &Geometry, app: &Appearance, coord: &dyn Fn(u32) -> Value) -> Val
     let material = |i: u32| {
         app.materials
             .get(i as usize)
-            .map(|m| Value::Object(m.clone()))
+            .map(|m| Value::Object((**m).clone()))
             .unwrap_or(Value::Null)
     };
     let materials: Map<String, Value> = g
@@ -179,7 +179,7 @@ fn geometry(g: &Geometry, app: &Appearance, coord: &dyn Fn(u32) -> Value) -> Val
                             .iter()
                             .map(|&uv| json!(app.vertices_texture.get(uv as usize)))
                             .collect();
-                        json!({"texture": app.textures.get(*tex as usize), "uv": uvs})
+                        json!({"texture": app.textures.get(*tex as usize).map(|t| &**t), "uv": uvs})
                     }
                 })
                 .collect();

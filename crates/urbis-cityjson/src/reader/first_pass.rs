@@ -356,7 +356,9 @@ impl FirstPass {
                 "appearance" => {
                     let mut app = members::appearance(value).map_err(invalid)?;
                     if legacy {
-                        app.materials.iter_mut().for_each(members::upgrade_material);
+                        app.materials
+                            .iter_mut()
+                            .for_each(|m| members::upgrade_material(std::sync::Arc::make_mut(m)));
                     }
                     appearance = Some(app);
                 }

@@ -98,7 +98,7 @@ fn rebase_textures(feature: &mut urbis_model::Feature, from: &Path, to: &Path) {
         }
         let target = from.join(image);
         if let Some(rel) = relative_to(&target, to) {
-            texture.insert(
+            std::sync::Arc::make_mut(texture).insert(
                 "image".into(),
                 serde_json::Value::String(rel.to_string_lossy().replace('\\', "/")),
             );
