@@ -21,7 +21,7 @@ use serde_json::{Map, Value};
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use structure::{Counts, Refs, VertexKey};
+use structure::{Counts, Refs, VertexKeys};
 
 /// One way a file breaks the schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,10 +54,10 @@ struct Sink {
     /// Structure errors the schema cannot see: duplicate keys (JSON parsers keep one of
     /// the values), values that do not fit the boundaries, indices out of range, Extensions.
     structure: Vec<SchemaIssue>,
-    /// Per CityObject of a whole file, the largest indices it refers to.
-    refs: Vec<(String, Refs)>,
+    /// Per CityObject of a whole file (its place in `links`), the largest indices it refers to.
+    refs: Vec<(u32, Refs)>,
     /// The vertices of a whole file, to count duplicates.
-    vertex_keys: Vec<VertexKey>,
+    vertex_keys: VertexKeys,
     /// The Extensions the file lists.
     extensions: Extensions,
     /// Where Extension schemas are looked for.
@@ -121,6 +121,14 @@ impl Sink {
         }
     }
 
+    /// Keeps what the object taken in last refers to, to compare with the counts at the end.
+    fn note_refs(&mut self, refs: Refs) {
+        if refs != Refs::default() {
+            let object = self.links.len().saturating_sub(1) as u32;
+            self.refs.push((object, refs));
+        }
+    }
+
     fn push(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
         if self.issues.len() < self.limit {
             self.issues.push(SchemaIssue {
@@ -172,7 +180,7 @@ pub fn check_file_with(path: &Path, limit: usize, extension_dirs: &[PathBuf]) ->
         used: Vec::new(),
         structure: Vec::new(),
         refs: Vec::new(),
-        vertex_keys: Vec::new(),
+        vertex_keys: VertexKeys::default(),
         extensions: Extensions::default(),
         extension_dirs: dirs,
         seq_duplicates: (0, 0),
@@ -215,7 +223,7 @@ pub fn check_file_with(path: &Path, limit: usize, extension_dirs: &[PathBuf]) ->
                     ));
                 }
                 let keys = std::mem::take(&mut sink.vertex_keys);
-                let duplicates = structure::duplicate_vertices(keys);
+                let duplicates = keys.duplicates();
                 if duplicates > 0 {
                     out.warnings.push(format!(
                         "{duplicates} of {count} vertices repeat the coordinates of another vertex"
@@ -396,9 +404,13 @@ fn check_feature(f: &Map<String, Value>, version: Version, header: &Counts, sink
             for (i, v) in vs.iter().enumerate() {
                 check_vertex(i, v, true, sink);
             }
-            let duplicates = structure::duplicate_vertices(
-                vs.iter().filter_map(structure::vertex_key).collect(),
-            );
+            let duplicates = vs
+                .iter()
+                .fold(VertexKeys::default(), |mut keys, v| {
+                    keys.push(v);
+                    keys
+                })
+                .duplicates();
             if duplicates > 0 {
                 sink.seq_duplicates.0 += duplicates;
                 sink.seq_duplicates.1 += 1;
@@ -485,7 +497,7 @@ impl<'de> Visitor<'de> for RootSeed<'_> {
             self.sink.extensions = Extensions::headerless();
             for (id, o) in &deferred_objects {
                 let refs = check_object(id, o, Version::V20, self.sink);
-                self.sink.refs.push((id.clone(), refs));
+                self.sink.note_refs(refs);
             }
             let mut counts = Counts::of(members.get("appearance"), None);
             counts.vertices = vertex_count.map(|n| n as u64);
@@ -505,7 +517,7 @@ impl<'de> Visitor<'de> for RootSeed<'_> {
         let version = check_root_members(&members, self.sink);
         for (id, o) in &deferred_objects {
             let refs = check_object(id, o, version, self.sink);
-            self.sink.refs.push((id.clone(), refs));
+            self.sink.note_refs(refs);
         }
         let mut counts = Counts::of(members.get("appearance"), members.get("geometry-templates"));
         counts.vertices = vertex_count.map(|n| n as u64);
@@ -532,8 +544,9 @@ impl<'de> Visitor<'de> for RootSeed<'_> {
 
 /// Compares what the objects of a whole file refer to with the file's counts.
 fn check_refs(sink: &mut Sink, counts: &Counts) {
-    for (id, refs) in std::mem::take(&mut sink.refs) {
+    for (object, refs) in std::mem::take(&mut sink.refs) {
         for message in refs.out_of_range(counts) {
+            let id = &sink.links[object as usize].0;
             sink.structure(format!("/CityObjects/{id}"), message);
         }
     }
@@ -570,9 +583,7 @@ impl<'de> Visitor<'de> for VerticesSeed<'_> {
         let mut i = 0;
         while let Some(v) = seq.next_element::<Value>()? {
             check_vertex(i, &v, self.integers, self.sink);
-            if let Some(key) = structure::vertex_key(&v) {
-                self.sink.vertex_keys.push(key);
-            }
+            self.sink.vertex_keys.push(&v);
             i += 1;
         }
         Ok(i)

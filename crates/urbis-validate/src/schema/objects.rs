@@ -1,7 +1,7 @@
 //! The CityObjects member of a whole file, read and checked one object at a time.
 
 use super::dupkeys::CheckedValue;
-use super::{check_object, Refs, Sink, Version};
+use super::{check_object, Sink, Version};
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde_json::Value;
 use std::collections::HashSet;
@@ -44,9 +44,7 @@ impl<'de> Visitor<'de> for ObjectsSeed<'_> {
             match self.version {
                 Some(v) => {
                     let refs = check_object(&id, &o, v, self.sink);
-                    if refs != Refs::default() {
-                        self.sink.refs.push((id, refs));
-                    }
+                    self.sink.note_refs(refs);
                 }
                 None => self.deferred.push((id, o)),
             }

@@ -273,18 +273,46 @@ pub(super) fn check_geometry(
     }
 }
 
-/// How many vertices repeat an earlier one (the same coordinates).
-pub(super) fn duplicate_vertices(mut keys: Vec<VertexKey>) -> usize {
+/// How many keys repeat an earlier one.
+fn repeats<T: Ord>(mut keys: Vec<T>) -> usize {
     keys.sort_unstable();
     keys.windows(2).filter(|w| w[0] == w[1]).count()
 }
 
+/// The vertices of a file, kept to count those that repeat another: a vertex of three
+/// integers that fit in 32 bits (the usual case with a transform) takes 12 bytes, others 32.
+/// Each vertex has one form, so the two lists cannot share a vertex.
+#[derive(Debug, Default)]
+pub(super) struct VertexKeys {
+    small: Vec<[i32; 3]>,
+    other: Vec<VertexKey>,
+}
+
+impl VertexKeys {
+    /// Keeps one vertex (one that is not three numbers is left out).
+    pub fn push(&mut self, v: &Value) {
+        let Some(key) = vertex_key(v) else {
+            return;
+        };
+        let small = |i: usize| i32::try_from(key[i] as i64).ok();
+        match (key[3], small(0), small(1), small(2)) {
+            (0, Some(x), Some(y), Some(z)) => self.small.push([x, y, z]),
+            _ => self.other.push(key),
+        }
+    }
+
+    /// How many vertices repeat the coordinates of another.
+    pub fn duplicates(self) -> usize {
+        repeats(self.small) + repeats(self.other)
+    }
+}
+
 /// A vertex as a sortable key: its three numbers, integral ones as integers (so `1` and
 /// `1.0` are the same) and the others as float bits, with a mask saying which are floats.
-pub(super) type VertexKey = [u64; 4];
+type VertexKey = [u64; 4];
 
 /// The key of a vertex, or None when it is not three numbers.
-pub(super) fn vertex_key(v: &Value) -> Option<VertexKey> {
+fn vertex_key(v: &Value) -> Option<VertexKey> {
     let a = v.as_array().filter(|a| a.len() == 3)?;
     let mut key = [0u64; 4];
     for (i, x) in a.iter().enumerate() {
@@ -379,22 +407,29 @@ mod tests {
 
     #[test]
     fn duplicate_vertices_are_counted_whether_written_as_integers_or_floats() {
-        let keys: Vec<_> = [
-            json!([1, 2, 3]),
-            json!([1, 2, 3]),
-            json!([1.0, 2, 3]),
-            json!([0.0, 2, 3]),
-            json!([-0.0, 2, 3]),
-        ]
-        .iter()
-        .map(|v| vertex_key(v).unwrap())
-        .collect();
-        assert_eq!(duplicate_vertices(keys), 3);
-        let halves: Vec<_> = [json!([0.5, 2, 3]), json!([0.5, 2, 3.5]), json!([0.5, 2, 3])]
-            .iter()
-            .map(|v| vertex_key(v).unwrap())
-            .collect();
-        assert_eq!(duplicate_vertices(halves), 1);
-        assert_eq!(vertex_key(&json!([1, 2])), None);
+        let count = |vs: &[Value]| {
+            let mut keys = VertexKeys::default();
+            vs.iter().for_each(|v| keys.push(v));
+            keys.duplicates()
+        };
+        let big = 5_000_000_000i64;
+        assert_eq!(
+            count(&[
+                json!([1, 2, 3]),
+                json!([1, 2, 3]),
+                json!([1.0, 2, 3]),
+                json!([0.0, 2, 3]),
+                json!([-0.0, 2, 3]),
+                json!([big, 2, 3]),
+                json!([big as f64, 2, 3]),
+                json!([-big, 2, 3]),
+            ]),
+            4
+        );
+        assert_eq!(
+            count(&[json!([0.5, 2, 3]), json!([0.5, 2, 3.5]), json!([0.5, 2, 3])]),
+            1
+        );
+        assert_eq!(count(&[json!([1, 2]), json!([1, 2])]), 0);
     }
 }
