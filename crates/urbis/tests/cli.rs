@@ -589,9 +589,59 @@ fn validate_exit_codes_and_json_report() {
     assert_eq!(report["schema"].as_array().unwrap().len(), 0);
     assert_eq!(report["structure"][0]["pointer"], "/CityObjects/b1");
 
-    // Unreadable input: exit 2.
+    // Well-formed JSON whose semantics and vertex indices do not fit: structure errors with
+    // pointers, exit 1 (read and found invalid), also with the geometry checks on.
+    let unfit = tmp.path().join("unfit.city.json");
+    std::fs::write(
+        &unfit,
+        r#"{"type":"CityJSON","version":"2.0","transform":{"scale":[1,1,1],"translate":[0,0,0]},
+        "CityObjects":{"a":{"type":"Building","attributes":{"x":1,"x":2},
+        "geometry":[{"type":"MultiSurface","lod":"1","boundaries":[[[0,1,2]],[[0,2,9]]],
+        "semantics":{"surfaces":[{"type":"RoofSurface"}],"values":[0,0,0]}}]}},
+        "vertices":[[0,0,0],[1,0,0],[1,1,0],[1,1,0]]}"#,
+    )
+    .unwrap();
+    let out = urbis(&["validate", s(&unfit), "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let said: Vec<String> = report["structure"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| format!("{} {}", i["pointer"], i["message"]))
+        .collect();
+    assert_eq!(said.len(), 3, "{said:#?}");
+    assert!(
+        said[0].contains("the key \\\"x\\\" appears twice"),
+        "{said:#?}"
+    );
+    assert!(
+        said[1].contains("/semantics/values")
+            && said[1].contains("values hold 3 entries where the boundaries have 2"),
+        "{said:#?}"
+    );
+    assert!(
+        said[2].contains("vertex index 9 is out of range"),
+        "{said:#?}"
+    );
+    assert!(report["warning_messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w.as_str().unwrap().contains("1 of 4 vertices repeat")));
+
+    // Unreadable input: exit 2; so is JSON cut short.
     let out = urbis(&["validate", s(&tmp.path().join("missing.city.json"))]);
     assert_eq!(out.status.code(), Some(2));
+    let cut = tmp.path().join("cut.city.json");
+    std::fs::write(&cut, &std::fs::read(&unfit).unwrap()[..150]).unwrap();
+    let out = urbis(&["validate", s(&cut)]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]

@@ -112,10 +112,15 @@ pub fn run(a: Args) -> Result<u8> {
     for w in &report.warnings {
         eprintln!("urbis: warning: {w}");
     }
-    let unreadable = report
-        .file_issue
-        .as_ref()
-        .is_some_and(|i| i.code == Code::INVALID_INPUT_FILE);
+    // The model reader stops at an object whose indices or values do not fit; when the file
+    // is well-formed JSON and the structure checks have named what is wrong, it was read
+    // and found invalid (1), not unreadable (2).
+    let explained = report.schema.is_empty() && !report.structure.is_empty();
+    let unreadable = !explained
+        && report
+            .file_issue
+            .as_ref()
+            .is_some_and(|i| i.code == Code::INVALID_INPUT_FILE);
     if a.json {
         println!("{}", serde_json::to_string_pretty(&report.to_json())?);
     } else {
