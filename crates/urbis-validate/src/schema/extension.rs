@@ -246,17 +246,15 @@ impl Extensions {
         let kind = o.get("type").and_then(Value::as_str).unwrap_or("");
         if kind.starts_with('+') {
             let what = format!("the CityObject type \"{kind}\"");
-            let mut found = Vec::new();
             if let Some((x, s)) = self.lookup(
                 "extraCityObjects",
                 kind,
                 &what,
                 &format!("{at}/type"),
-                &mut found,
+                findings,
             ) {
                 Self::check_against(x, s, o, &format!("this \"{kind}\""), &at, findings);
             }
-            findings.extend(found);
         }
         for (k, v) in o
             .get("attributes")
@@ -313,9 +311,8 @@ impl Extensions {
                 };
                 let here = format!("{at}/geometry/{g}/semantics/surfaces/{i}");
                 let what = format!("the semantic surface type \"{t}\"");
-                let mut found = Vec::new();
                 if let Some((x, sch)) =
-                    self.lookup("extraSemanticSurfaces", t, &what, &here, &mut found)
+                    self.lookup("extraSemanticSurfaces", t, &what, &here, findings)
                 {
                     Self::check_against(
                         x,
@@ -326,7 +323,6 @@ impl Extensions {
                         findings,
                     );
                 }
-                findings.extend(found);
             }
         }
     }
@@ -335,17 +331,10 @@ impl Extensions {
     pub fn check_root(&mut self, members: &Map<String, Value>, findings: &mut Vec<Finding>) {
         for (k, v) in members.iter().filter(|(k, _)| k.starts_with('+')) {
             let what = format!("the root property \"{k}\"");
-            let mut found = Vec::new();
-            if let Some((x, s)) = self.lookup(
-                "extraRootProperties",
-                k,
-                &what,
-                &format!("/{k}"),
-                &mut found,
-            ) {
-                Self::check_against(x, s, v, &what, &format!("/{k}"), findings);
+            let at = format!("/{k}");
+            if let Some((x, s)) = self.lookup("extraRootProperties", k, &what, &at, findings) {
+                Self::check_against(x, s, v, &what, &at, findings);
             }
-            findings.extend(found);
         }
     }
 }

@@ -28,9 +28,6 @@ impl<R: Read> ByteReader<R> {
     fn refill(&mut self) -> io::Result<()> {
         self.pos = 0;
         self.end = 0;
-        if self.buf.len() < 1 << 20 {
-            self.buf.resize(1 << 20, 0);
-        }
         self.end = loop {
             match self.inner.read(&mut self.buf) {
                 Ok(n) => break n,

@@ -14,7 +14,7 @@ mod subschema;
 
 use dupkeys::CheckedValue;
 use extension::Extensions;
-use object::{is_integer, ObjectFindings};
+use object::{check_object, is_integer};
 use objects::ObjectsSeed;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
@@ -76,40 +76,6 @@ impl Sink {
             });
         }
     }
-}
-
-/// Checks one CityObject and takes in what was found; gives what it refers to.
-fn check_object(id: &str, o: &Value, version: Version, sink: &mut Sink) -> Refs {
-    let found = object::check(id, o, version);
-    sink.absorb(id, o, found)
-}
-
-impl Sink {
-    /// Takes in the findings of one CityObject (in file order) and checks it against the
-    /// Extensions; gives what it refers to.
-    fn absorb(&mut self, id: &str, o: &Value, found: ObjectFindings) -> Refs {
-        for (pointer, message) in found.issues {
-            self.push(pointer, message);
-        }
-        for (pointer, message) in found.structure {
-            self.structure(pointer, message);
-        }
-        self.links
-            .push((id.to_string(), found.links.0, found.links.1));
-        for i in found.used.into_iter().filter(|&i| i < (1 << 34)) {
-            let word = (i / 64) as usize;
-            if self.used.len() <= word {
-                self.used.resize(word + 1, 0);
-            }
-            self.used[word] |= 1 << (i % 64);
-        }
-        let mut findings = Vec::new();
-        self.extensions.check_object(id, o, &mut findings);
-        for (pointer, message) in findings {
-            self.structure(pointer, message);
-        }
-        found.refs
-    }
 
     /// Keys repeated inside one JSON object of the value at `pointer`.
     fn repeated_keys(&mut self, pointer: &str, keys: Vec<String>) {
@@ -121,7 +87,7 @@ impl Sink {
         }
     }
 
-    /// Keeps what the object taken in last refers to, to compare with the counts at the end.
+    /// Keeps what the object checked last refers to, to compare with the counts at the end.
     fn note_refs(&mut self, refs: Refs) {
         if refs != Refs::default() {
             let object = self.links.len().saturating_sub(1) as u32;
@@ -297,19 +263,21 @@ fn parse_line(line: &[u8], sink: &mut Sink) -> serde_json::Result<Value> {
     Ok(v)
 }
 
-/// Loads the Extensions a header lists and checks its `+` members.
-fn load_extensions(header: &Map<String, Value>, sink: &mut Sink) {
-    let Some(member) = header.get("extensions") else {
-        return;
-    };
-    let version = header
-        .get("version")
-        .and_then(Value::as_str)
-        .unwrap_or("2.0");
+/// Loads the Extensions an `extensions` member lists (for a file of `version`, when known)
+/// and judges the `+` names noted before it came; with `root`, also checks its `+` members.
+fn load_extensions(
+    member: &Value,
+    version: Option<&Value>,
+    root: Option<&Map<String, Value>>,
+    sink: &mut Sink,
+) {
+    let version = version.and_then(Value::as_str).unwrap_or("2.0");
     let mut findings = Vec::new();
     let loaded = Extensions::load(member, version, &sink.extension_dirs, &mut findings);
     sink.extensions.resolve(loaded, &mut findings);
-    sink.extensions.check_root(header, &mut findings);
+    if let Some(root) = root {
+        sink.extensions.check_root(root, &mut findings);
+    }
     for (pointer, message) in findings {
         sink.structure(pointer, message);
     }
@@ -329,7 +297,9 @@ fn check_seq(first: Vec<u8>, reader: impl BufRead, sink: &mut Sink) {
         }
         Ok(Value::Object(header)) => {
             header_counts = Counts::of(header.get("appearance"), header.get("geometry-templates"));
-            load_extensions(&header, sink);
+            if let Some(member) = header.get("extensions") {
+                load_extensions(member, header.get("version"), Some(&header), sink);
+            }
             let v = check_root_members(&header, sink);
             if header
                 .get("CityObjects")
@@ -481,12 +451,8 @@ impl<'de> Visitor<'de> for RootSeed<'_> {
                     let v = map.next_value_seed(CheckedValue { dups: &mut dups })?;
                     self.sink.repeated_keys(&format!("/{key}"), dups);
                     if key == "extensions" {
-                        let mut header = Map::new();
-                        header.insert(key.clone(), v.clone());
-                        if let Some(version) = members.get("version") {
-                            header.insert("version".into(), version.clone());
-                        }
-                        load_extensions(&header, self.sink);
+                        // The root's `+` members are checked once all are read.
+                        load_extensions(&v, members.get("version"), None, self.sink);
                     }
                     members.insert(key, v);
                 }
@@ -495,13 +461,14 @@ impl<'de> Visitor<'de> for RootSeed<'_> {
         if members.get("type").and_then(Value::as_str) == Some("CityJSONFeature") {
             // A lone CityJSONFeature: the Extensions are listed in a header it does not have.
             self.sink.extensions = Extensions::headerless();
-            for (id, o) in &deferred_objects {
-                let refs = check_object(id, o, Version::V20, self.sink);
-                self.sink.note_refs(refs);
-            }
-            let mut counts = Counts::of(members.get("appearance"), None);
-            counts.vertices = vertex_count.map(|n| n as u64);
-            check_refs(self.sink, &counts);
+            let counts = Counts::of(members.get("appearance"), None);
+            check_deferred(
+                self.sink,
+                &deferred_objects,
+                Version::V20,
+                counts,
+                vertex_count,
+            );
             if !members.get("id").is_some_and(Value::is_string) {
                 self.sink.push("/id", "\"id\" (a string) is required");
             }
@@ -515,13 +482,8 @@ impl<'de> Visitor<'de> for RootSeed<'_> {
             return Ok(None);
         }
         let version = check_root_members(&members, self.sink);
-        for (id, o) in &deferred_objects {
-            let refs = check_object(id, o, version, self.sink);
-            self.sink.note_refs(refs);
-        }
-        let mut counts = Counts::of(members.get("appearance"), members.get("geometry-templates"));
-        counts.vertices = vertex_count.map(|n| n as u64);
-        check_refs(self.sink, &counts);
+        let counts = Counts::of(members.get("appearance"), members.get("geometry-templates"));
+        check_deferred(self.sink, &deferred_objects, version, counts, vertex_count);
         let mut findings = Vec::new();
         if self.sink.extensions.is_deferring() {
             // No "extensions" member came.
@@ -542,12 +504,24 @@ impl<'de> Visitor<'de> for RootSeed<'_> {
     }
 }
 
-/// Compares what the objects of a whole file refer to with the file's counts.
-fn check_refs(sink: &mut Sink, counts: &Counts) {
+/// Checks the objects kept until the version was known, then compares what every object of
+/// a whole file refers to with the file's counts.
+fn check_deferred(
+    sink: &mut Sink,
+    deferred: &[(String, Value)],
+    version: Version,
+    mut counts: Counts,
+    vertex_count: Option<usize>,
+) {
+    for (id, o) in deferred {
+        let refs = check_object(id, o, version, sink);
+        sink.note_refs(refs);
+    }
+    counts.vertices = vertex_count.map(|n| n as u64);
     for (object, refs) in std::mem::take(&mut sink.refs) {
-        for message in refs.out_of_range(counts) {
-            let id = &sink.links[object as usize].0;
-            sink.structure(format!("/CityObjects/{id}"), message);
+        for message in refs.out_of_range(&counts) {
+            let at = format!("/CityObjects/{}", sink.links[object as usize].0);
+            sink.structure(at, message);
         }
     }
 }

@@ -1,40 +1,18 @@
 //! The schema and structure checks of one CityObject and its geometries.
 
 use super::structure::{self, Refs};
-use super::{is_numbers, Version};
+use super::{is_numbers, Sink, Version};
 use serde_json::Value;
 use urbis_model::CityObjectType;
 
-/// What the checks of one CityObject found; made without access to the file's state, so
-/// that objects can be checked in parallel and then taken in file order.
-#[derive(Debug, Default)]
-pub(super) struct ObjectFindings {
-    /// Schema breaches (pointer, message).
-    pub issues: Vec<(String, String)>,
-    /// Structure errors (pointer, message).
-    pub structure: Vec<(String, String)>,
-    /// Its children and parents.
-    pub links: (Vec<String>, Vec<String>),
-    /// The vertex indices its geometries use.
-    pub used: Vec<u64>,
-    /// The largest indices it refers to outside itself.
-    pub refs: Refs,
-}
-
-impl ObjectFindings {
-    fn push(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
-        self.issues.push((pointer.into(), message.into()));
-    }
-}
-
-/// Checks one CityObject.
-pub(super) fn check(id: &str, value: &Value, version: Version) -> ObjectFindings {
-    let mut found = ObjectFindings::default();
-    let sink = &mut found;
+/// Checks one CityObject, its links and its geometries, and against the Extensions; gives
+/// the largest indices it refers to outside itself (compared once the counts are known).
+pub(super) fn check_object(id: &str, value: &Value, version: Version, sink: &mut Sink) -> Refs {
+    let mut refs = Refs::default();
     let at = format!("/CityObjects/{id}");
     let Some(o) = value.as_object() else {
         sink.push(at, "a CityObject must be an object");
-        return found;
+        return refs;
     };
     match o.get("type").and_then(Value::as_str) {
         None => sink.push(format!("{at}/type"), "\"type\" (a string) is required"),
@@ -61,7 +39,8 @@ pub(super) fn check(id: &str, value: &Value, version: Version) -> ObjectFindings
             })
             .unwrap_or_default()
     };
-    sink.links = (ids("children"), ids("parents"));
+    sink.links
+        .push((id.to_string(), ids("children"), ids("parents")));
     for k in ["children", "parents"] {
         if let Some(v) = o.get(k) {
             let ok = v.as_array().is_some_and(|a| a.iter().all(Value::is_string));
@@ -90,13 +69,18 @@ pub(super) fn check(id: &str, value: &Value, version: Version) -> ObjectFindings
         match g.as_array() {
             Some(gs) => {
                 for (i, g) in gs.iter().enumerate() {
-                    check_geometry(&format!("{at}/geometry/{i}"), g, version, sink);
+                    check_geometry(&format!("{at}/geometry/{i}"), g, version, sink, &mut refs);
                 }
             }
             None => sink.push(format!("{at}/geometry"), "\"geometry\" must be an array"),
         }
     }
-    found
+    let mut findings = Vec::new();
+    sink.extensions.check_object(id, value, &mut findings);
+    for (pointer, message) in findings {
+        sink.structure(pointer, message);
+    }
+    refs
 }
 
 fn depth_of(kind: &str) -> Option<usize> {
@@ -112,16 +96,21 @@ fn depth_of(kind: &str) -> Option<usize> {
 }
 
 /// Marks every vertex index in `v` (nested arrays) as used, and notes the largest.
-fn mark_used(v: &Value, found: &mut ObjectFindings) {
+fn mark_used(v: &Value, used: &mut Vec<u64>, max: &mut Option<u64>) {
     match v {
-        Value::Array(a) => a.iter().for_each(|x| mark_used(x, found)),
+        Value::Array(a) => a.iter().for_each(|x| mark_used(x, used, max)),
         Value::Number(n) => {
             let Some(i) = n.as_u64() else {
                 return;
             };
-            let max = &mut found.refs.vertex;
-            *max = Some(max.map_or(i, |m| m.max(i)));
-            found.used.push(i);
+            structure::note(max, i);
+            if i < (1 << 34) {
+                let word = (i / 64) as usize;
+                if used.len() <= word {
+                    used.resize(word + 1, 0);
+                }
+                used[word] |= 1 << (i % 64);
+            }
         }
         _ => {}
     }
@@ -152,7 +141,7 @@ fn is_index_or_null(v: &Value) -> bool {
     v.is_u64() || v.is_null()
 }
 
-fn check_geometry(at: &str, g: &Value, version: Version, sink: &mut ObjectFindings) {
+fn check_geometry(at: &str, g: &Value, version: Version, sink: &mut Sink, refs: &mut Refs) {
     let Some(g) = g.as_object() else {
         sink.push(at, "a geometry must be an object");
         return;
@@ -179,10 +168,10 @@ fn check_geometry(at: &str, g: &Value, version: Version, sink: &mut ObjectFindin
         {
             sink.push(format!("{at}/boundaries"), "must be one vertex index");
         } else if let Some(b) = g.get("boundaries") {
-            mark_used(b, sink);
+            mark_used(b, &mut sink.used, &mut refs.vertex);
         }
         if let Some(t) = g.get("template") {
-            structure::note_all(t, &mut sink.refs.template);
+            structure::note_all(t, &mut refs.template);
         }
         if !g
             .get("transformationMatrix")
@@ -221,8 +210,12 @@ fn check_geometry(at: &str, g: &Value, version: Version, sink: &mut ObjectFindin
     }
     match g.get("boundaries") {
         Some(b) if nested(b, depth, &is_index) => {
-            mark_used(b, sink);
-            structure::check_geometry(at, g, depth, &mut sink.refs, &mut sink.structure);
+            mark_used(b, &mut sink.used, &mut refs.vertex);
+            let mut issues = Vec::new();
+            structure::check_geometry(at, g, depth, refs, &mut issues);
+            for (pointer, message) in issues {
+                sink.structure(pointer, message);
+            }
         }
         _ => sink.push(
             format!("{at}/boundaries"),

@@ -21,7 +21,8 @@ pub(super) struct Refs {
     pub template: Option<u64>,
 }
 
-fn note(slot: &mut Option<u64>, i: u64) {
+/// Keeps the larger of `slot` and `i`.
+pub(super) fn note(slot: &mut Option<u64>, i: u64) {
     *slot = Some(slot.map_or(i, |m| m.max(i)));
 }
 
@@ -113,37 +114,26 @@ pub(super) fn note_all(v: &Value, slot: &mut Option<u64>) {
     }
 }
 
-/// Whether `values` mirrors the first `depth` levels of `boundaries` (same array lengths);
-/// a `null` stands for a whole part without values.
-fn mirrors(boundaries: &Value, values: &Value, depth: usize) -> bool {
+/// Where `values` stop mirroring the first `depth` levels of `boundaries` (same array
+/// lengths; a `null` stands for a whole part without values): the lengths at the first
+/// level that differs, or None when they fit.
+fn mismatch(boundaries: &Value, values: &Value, depth: usize) -> Option<String> {
     if values.is_null() {
-        return true;
+        return None;
     }
     match (boundaries.as_array(), values.as_array()) {
         (Some(b), Some(v)) if b.len() == v.len() => {
-            depth == 1 || b.iter().zip(v).all(|(b, v)| mirrors(b, v, depth - 1))
+            if depth == 1 {
+                return None;
+            }
+            b.iter().zip(v).find_map(|(b, v)| mismatch(b, v, depth - 1))
         }
-        _ => false,
-    }
-}
-
-/// The length of `values` against `boundaries` at the first level where they differ.
-fn mismatch(boundaries: &Value, values: &Value, depth: usize) -> String {
-    let len = |v: &Value| v.as_array().map_or(0, Vec::len);
-    if len(boundaries) != len(values) || depth == 1 {
-        return format!(
+        (b, v) => Some(format!(
             "values hold {} entries where the boundaries have {}",
-            len(values),
-            len(boundaries)
-        );
+            v.map_or(0, Vec::len),
+            b.map_or(0, Vec::len)
+        )),
     }
-    let (b, v) = (boundaries.as_array(), values.as_array());
-    for (b, v) in b.into_iter().flatten().zip(v.into_iter().flatten()) {
-        if !mirrors(b, v, depth - 1) {
-            return mismatch(b, v, depth - 1);
-        }
-    }
-    "values do not fit the boundaries".into()
 }
 
 /// Whether texture `values` fit `boundaries` nested `depth` deep: per ring, `[null]` or the
@@ -200,10 +190,10 @@ pub(super) fn check_geometry(
             .and_then(Value::as_array)
             .map_or(0, |a| a.len() as u64);
         if let Some(v) = s.get("values") {
-            if !mirrors(b, v, values_depth) {
+            if let Some(wrong) = mismatch(b, v, values_depth) {
                 issues.push((
                     format!("{at}/semantics/values"),
-                    format!("semantics: {}", mismatch(b, v, values_depth)),
+                    format!("semantics: {wrong}"),
                 ));
             }
             let mut max = None;
@@ -244,10 +234,10 @@ pub(super) fn check_geometry(
         .flatten()
     {
         if let Some(v) = m.get("values") {
-            if !mirrors(b, v, values_depth) {
+            if let Some(wrong) = mismatch(b, v, values_depth) {
                 issues.push((
                     format!("{at}/material/{theme}/values"),
-                    format!("material: {}", mismatch(b, v, values_depth)),
+                    format!("material: {wrong}"),
                 ));
             }
             note_all(v, &mut refs.material);
