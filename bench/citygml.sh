@@ -24,22 +24,14 @@ URBIS=target/release/urbis
 LARGE="$OUT/dh-x22.gml"
 : > "$OUT/citygml-raw.txt"
 
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+
 # run NAME CMD...: median wall time and peak RSS of REPEAT runs, appended to citygml-raw.txt
 run() {
   local name=$1; shift
-  local times=()
-  local rss=0
-  for _ in $(seq "$REPEAT"); do
-    /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" >/dev/null 2>"$OUT/last.err" \
-      || { echo "FAILED: $name: $(tail -3 "$OUT/last.err")" >&2; return 0; }
-    local t; t=$(tail -1 "$OUT/time.txt")
-    times+=("${t%% *}")
-    local kb=${t##* }
-    [ "$kb" -gt "$rss" ] && rss=$kb
-  done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  printf '%s %s %s %s\n' "$name" "$median" "$((rss / 1024))" "${times[*]}" | tee -a "$OUT/citygml-raw.txt"
+  timed "$name" "$@"
+  printf '%s %s %s %s\n' "$name" "$MEDIAN" "$RSS_MB" "$TIMES" | tee -a "$OUT/citygml-raw.txt"
 }
 
 for size in $SIZES; do

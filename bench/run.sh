@@ -6,6 +6,7 @@
 #   SIZES=small bench/run.sh
 #   SKIP_CJIO=1 bench/run.sh
 #   SKIP_CJVAL=1 bench/run.sh   # cjval (cargo install cjval) is the baseline of `validate`
+#   REPEAT_ALL=5 bench/run.sh   # runs per measurement (default 3 on the small file, 1 on the large)
 #
 # Prints a Markdown table (also written to target/bench/results.md): wall time (s) and peak
 # RSS (MB) per tool and operation, and the ratios urbis/baseline.
@@ -33,19 +34,14 @@ if [ -z "${SKIP_CJVAL:-}" ]; then
   CJVAL="$OUT/cjval/bin/cjval"
 fi
 
-# measure NAME CMD...: appends "NAME seconds peakMB" to $OUT/raw.txt
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+
+# measure NAME CMD...: appends "NAME median-seconds peakMB" to $OUT/raw.txt
 measure() {
   local name=$1; shift
-  local rc=0
-  /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" >/dev/null 2>"$OUT/last.err" || rc=$?
-  # Exit code 1 is a validation verdict ("errors found"), not a failure.
-  if [ "$rc" -gt 1 ]; then
-    echo "FAILED: $name: $(tail -3 "$OUT/last.err")" >&2
-  fi
-  local t secs kb
-  t=$(tail -1 "$OUT/time.txt")
-  secs=${t%% *}; kb=${t##* }
-  printf '%s %s %s %s\n' "${name%% *}" "${name#* }" "$secs" "$((kb / 1024))" | tee -a "$OUT/raw.txt"
+  timed "$name" "$@"
+  printf '%s %s %s %s\n' "${name%% *}" "${name#* }" "$MEDIAN" "$RSS_MB" | tee -a "$OUT/raw.txt"
 }
 
 : > "$OUT/raw.txt"
@@ -54,6 +50,9 @@ for size in $SIZES; do
     small) nx=4; ny=4 ;;
     large) nx=14; ny=13 ;;
   esac
+  # Every measurement is the median of REPEAT runs: 3 on the small file, 1 on the large one
+  # (its cjio runs take minutes) unless REPEAT_ALL is set.
+  REPEAT=${REPEAT_ALL:-$([ "$size" = small ] && echo 3 || echo 1)}
   f="$OUT/dh-${nx}x${ny}.city.json"
   [ -s "$f" ] || python3 ../shared/tools/make-large-cityjson.py "$SRC" "$f" "$nx" "$ny"
   mb=$(( $(stat -c %s "$f") / 1000000 ))

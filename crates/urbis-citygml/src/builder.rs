@@ -85,6 +85,13 @@ pub struct FeatureAppearance {
 }
 
 impl FeatureAppearance {
+    /// Forgets which entries came from appearance source `source` (they stay in the lists), so
+    /// that another index can take that place (geometry templates, gathered member by member).
+    pub fn forget_source(&mut self, source: usize) {
+        self.materials.retain(|k, _| k.0 != source);
+        self.textures.retain(|k, _| k.0 != source);
+    }
+
     fn material(&mut self, source: usize, index: u32, app: &AppearanceIndex) -> u32 {
         *self.materials.entry((source, index)).or_insert_with(|| {
             self.appearance

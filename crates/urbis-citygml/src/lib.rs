@@ -21,7 +21,8 @@
 //!   `HoleSurface` is `TransportationHole`, `Marking` `TransportationMarking`,
 //!   `WindowSurface`/`DoorSurface` are `Window`/`Door`.
 //! - LoD4 (CityGML 1/2) becomes LoD 3. Terrain intersection curves are not kept.
-//! - ImplicitGeometry becomes a GeometryInstance of a geometry template.
+//! - ImplicitGeometry becomes a GeometryInstance of a geometry template, with the materials
+//!   and textures of its polygons as the templates' appearance.
 //! - X3DMaterial and ParameterizedTexture (TexCoordList) are kept with their themes;
 //!   GeoreferencedTexture and TexCoordGen are skipped with a warning. Texture images stay as
 //!   referenced (relative to the CityGML file).

@@ -260,7 +260,12 @@ impl Reader {
         let mut global = AppearanceIndex::default();
         let mut templates = Templates::default();
         let mut ctx = Ctx::new(Arc::clone(&namespaces), Some(Arc::clone(&index)), 1);
-        for (k, m) in &model_members {
+        // Model-level members first, then the city objects with implicit geometries, whose
+        // templates may be textured by any model-level appearance.
+        let (model_level, with_templates): (Vec<_>, Vec<_>) = model_members
+            .iter()
+            .partition(|(_, m)| m.kind != MemberKind::CityObjects);
+        for (k, m) in model_level.into_iter().chain(with_templates) {
             let (k, m) = (*k, m);
             let wanted = match m.kind {
                 MemberKind::BoundedBy | MemberKind::Appearance | MemberKind::Other => true,
@@ -301,10 +306,11 @@ impl Reader {
                         metadata.insert("title".into(), json!(dom.text(0)));
                     }
                 }
-                MemberKind::CityObjects => templates.add_member(&mut member_ctx, k, &dom),
+                MemberKind::CityObjects => templates.add_member(&mut member_ctx, k, &dom, &global),
             }
             warnings.append(&mut member_ctx.warnings);
         }
+        templates.finish();
         warnings.append(&mut ctx.warnings);
         let srs_name = srs_name.or_else(|| first_srs_name(&file));
         let mut crs = None;

@@ -1,9 +1,11 @@
 //! ImplicitGeometry: each relative geometry becomes a CityJSON geometry template (found in a
 //! pre-pass over the members that contain implicit geometries, because CityJSON puts the
 //! templates in the header, before any feature); a link to an earlier relative geometry reuses
-//! its template.
+//! its template. Materials and textures that target a template's surfaces (in the model's
+//! appearances or those of the member that defines it) become the templates' appearance.
 
-use crate::builder::{build_geometry, RealVertices};
+use crate::appearance::AppearanceIndex;
+use crate::builder::{build_geometry, FeatureAppearance, RealVertices};
 use crate::context::Ctx;
 use crate::dom::Dom;
 use crate::gml::{geometry_of, with_target};
@@ -20,6 +22,8 @@ pub struct Templates {
     pub by_id: HashMap<String, u32>,
     /// The templates, as the header holds them.
     pub geometry: GeometryTemplates,
+    /// The templates' materials and textures while they are gathered.
+    appearance: FeatureAppearance,
 }
 
 fn relative(dom: &Dom<'_>, implicit: u32) -> Option<u32> {
@@ -38,11 +42,33 @@ impl Templates {
         self.by_id.get(id).copied()
     }
 
-    /// Adds the templates defined in one member (its tree `dom`).
-    pub fn add_member(&mut self, ctx: &mut Ctx, member: usize, dom: &Dom<'_>) {
+    /// Adds the templates defined in one member (its tree `dom`); `global` holds the model's
+    /// appearances.
+    pub fn add_member(
+        &mut self,
+        ctx: &mut Ctx,
+        member: usize,
+        dom: &Dom<'_>,
+        global: &AppearanceIndex,
+    ) {
         let implicits: Vec<u32> = (0..dom.nodes.len() as u32)
             .filter(|&n| dom.node(n).local == "ImplicitGeometry")
             .collect();
+        if implicits.is_empty() {
+            return;
+        }
+        // The member's own appearances (source 1; source 0 is the model's). What they warn
+        // about is said again when the member is converted: not here.
+        let mut local = AppearanceIndex::default();
+        let said = ctx.warnings.len();
+        for n in 0..dom.nodes.len() as u32 {
+            if dom.node(n).local == "Appearance" {
+                local.add(ctx, dom, n);
+            }
+        }
+        ctx.warnings.truncate(said);
+        self.appearance.forget_source(1);
+        let apps = [global, &local];
         for &n in &implicits {
             let Some(rel) = relative(dom, n) else {
                 continue;
@@ -58,7 +84,7 @@ impl Templates {
                     None => None,
                 };
                 if let Some(raw) = raw {
-                    if let Some(t) = self.push(ctx, dom, n, &raw, lod) {
+                    if let Some(t) = self.push(ctx, dom, n, &raw, lod, &apps) {
                         self.by_id.insert(href, t);
                     }
                 }
@@ -70,13 +96,18 @@ impl Templates {
             let Some(raw) = geometry_of(ctx, dom, geometry) else {
                 continue;
             };
-            if let Some(t) = self.push(ctx, dom, n, &raw, lod) {
+            if let Some(t) = self.push(ctx, dom, n, &raw, lod, &apps) {
                 self.by_node.insert((member, n), t);
                 if let Some(id) = dom.id(geometry) {
                     self.by_id.entry(id.to_string()).or_insert(t);
                 }
             }
         }
+    }
+
+    /// The templates with their appearance, once every member was added.
+    pub fn finish(&mut self) {
+        self.geometry.appearance = std::mem::take(&mut self.appearance.appearance);
     }
 
     fn push(
@@ -86,11 +117,19 @@ impl Templates {
         node: u32,
         raw: &crate::gml::RawGeometry,
         lod: String,
+        apps: &[&AppearanceIndex],
     ) -> Option<u32> {
         let mut sink = RealVertices {
             vertices: std::mem::take(&mut self.geometry.vertices),
         };
-        let result = build_geometry(raw, Some(lod), &mut sink, None, &[], None);
+        let result = build_geometry(
+            raw,
+            Some(lod),
+            &mut sink,
+            None,
+            apps,
+            Some(&mut self.appearance),
+        );
         self.geometry.vertices = sink.vertices;
         match result {
             Ok(g) => {

@@ -202,29 +202,45 @@ fn geores_textures_and_materials_come_through() {
     let (header, features, _) = convert(&file);
     let mut textured_rings = 0;
     let mut images = std::collections::BTreeSet::new();
-    for f in &features {
-        let Some(app) = &f.appearance else { continue };
+    // Features' textures, then the geometry templates' (trees, lanterns), each checked
+    // against its own appearance.
+    let templates = header.geometry_templates.expect("templates");
+    assert!(!templates.templates.is_empty());
+    let mut textured: Vec<(&urbis_model::Appearance, Vec<&urbis_model::Geometry>)> = features
+        .iter()
+        .filter_map(|f| {
+            let geometries = f.objects.iter().flat_map(|o| o.geometries()).collect();
+            f.appearance.as_ref().map(|a| (a, geometries))
+        })
+        .collect();
+    textured.push((&templates.appearance, templates.templates.iter().collect()));
+    let mut textured_template_rings = 0;
+    for (i, (app, geometries)) in textured.iter().enumerate() {
         for t in &app.textures {
             images.insert(t["image"].as_str().unwrap().to_string());
         }
-        for o in &f.objects {
-            for g in o.geometries() {
-                for theme in &g.textures {
-                    for (r, tex) in theme.ring_textures.iter().enumerate() {
-                        let Some(tex) = tex else { continue };
-                        textured_rings += 1;
-                        assert!((*tex as usize) < app.textures.len());
-                        let ring =
-                            g.boundaries.rings[r] as usize..g.boundaries.rings[r + 1] as usize;
-                        for k in ring {
-                            assert!((theme.uvs[k] as usize) < app.vertices_texture.len());
-                        }
+        for g in geometries {
+            for theme in &g.textures {
+                for (r, tex) in theme.ring_textures.iter().enumerate() {
+                    let Some(tex) = tex else { continue };
+                    textured_rings += 1;
+                    if i + 1 == textured.len() {
+                        textured_template_rings += 1;
+                    }
+                    assert!((*tex as usize) < app.textures.len());
+                    let ring = g.boundaries.rings[r] as usize..g.boundaries.rings[r + 1] as usize;
+                    for k in ring {
+                        assert!((theme.uvs[k] as usize) < app.vertices_texture.len());
                     }
                 }
             }
         }
     }
     assert!(textured_rings > 100, "{textured_rings} textured rings");
+    assert!(
+        textured_template_rings > 10,
+        "{textured_template_rings} textured template rings"
+    );
     assert!(images.len() >= 20, "{images:?}");
     // Every image the file references is kept, as referenced (relative to the file); the
     // shared copy lacks two of the 30 images.
@@ -234,18 +250,9 @@ fn geores_textures_and_materials_come_through() {
         .skip(1)
         .map(|s| s.split('<').next().unwrap().to_string())
         .collect();
-    // Known gap (can only shrink): textures on ImplicitGeometry templates (trees, lanterns)
-    // are not carried, because CityJSON templates index a file-wide appearance the model does
-    // not hold yet.
-    const ON_TEMPLATES_ONLY: &[&str] = &[
-        "textures/ThinTree.png",
-        "textures/busch.png",
-        "textures/gras_02.png",
-        "textures/laterne.png",
-        "textures/meinBaum.png",
-        "textures/meinBaumTop.png",
-        "textures/rinde.png",
-    ];
+    // Textures only on ImplicitGeometry templates (trees, lanterns) were the known gap until
+    // templates got their own appearance; none may be lost now.
+    const ON_TEMPLATES_ONLY: &[&str] = &[];
     let missing: Vec<&str> = referenced.difference(&images).map(String::as_str).collect();
     assert_eq!(
         missing, ON_TEMPLATES_ONLY,
@@ -266,9 +273,6 @@ fn geores_textures_and_materials_come_through() {
         .map(|a| a.materials.len())
         .sum();
     assert!(materials > 0);
-    // ImplicitGeometry became geometry templates.
-    let templates = header.geometry_templates.expect("templates");
-    assert!(!templates.templates.is_empty());
 }
 
 #[test]

@@ -6,6 +6,7 @@
 
 mod de;
 pub mod error;
+mod intern;
 mod localize;
 mod members;
 pub mod reader;

@@ -1,7 +1,7 @@
 //! Turning global indices (a whole CityJSON file) into a feature's own vertex, material, texture
 //! and UV lists.
 
-use urbis_model::{Appearance, CityObject, Geometry};
+use urbis_model::{Appearance, CityObject, CityObjectType, Geometry, GeometryTemplates};
 
 /// Sorted unique values and a lookup from old value to new index.
 struct Renumber {
@@ -63,6 +63,21 @@ pub(crate) fn localize_vertices(
         g.boundaries.remap(|v| map.get(v));
     }
     Ok(map.used.iter().map(|&i| global[i as usize]).collect())
+}
+
+/// Gives geometry templates their own appearance (the materials, textures and texture
+/// coordinates they use), taken from the file's `global` one.
+pub(crate) fn localize_templates(
+    templates: &mut GeometryTemplates,
+    global: Option<&Appearance>,
+) -> Result<(), String> {
+    let empty = Appearance::default();
+    let mut holder = CityObject::new("geometry-templates", CityObjectType::GenericCityObject);
+    holder.geometry = Some(std::mem::take(&mut templates.templates));
+    let result = localize_appearance(std::slice::from_mut(&mut holder), global.unwrap_or(&empty));
+    templates.templates = holder.geometry.take().unwrap_or_default();
+    templates.appearance = result.map_err(|(_, message)| message)?.unwrap_or_default();
+    Ok(())
 }
 
 /// Gives the objects their own appearance, taken from the file's `global` one.

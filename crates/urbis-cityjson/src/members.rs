@@ -176,5 +176,6 @@ pub(crate) fn geometry_templates(
     Ok(GeometryTemplates {
         templates,
         vertices,
+        appearance: Default::default(),
     })
 }

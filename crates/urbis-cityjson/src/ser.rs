@@ -419,7 +419,9 @@ pub(crate) fn appearance(out: &mut Vec<u8>, a: &Appearance) {
 
 /// Writes the header members shared by CityJSON and the first line of CityJSONSeq, starting
 /// with `{"type":"CityJSON","version":"2.0"` and ending with a comma-free tail (no closing brace).
-pub(crate) fn header_members(out: &mut Vec<u8>, h: &Header) {
+/// `templates` renumbers the geometry templates' materials and textures (into a merged
+/// appearance). The templates' appearance itself is not written here.
+pub(crate) fn header_members(out: &mut Vec<u8>, h: &Header, templates: &Shift) {
     out.extend_from_slice(b"{\"type\":\"CityJSON\",\"version\":\"2.0\",\"transform\":{\"scale\":");
     floats(out, &h.transform.scale);
     out.extend_from_slice(b",\"translate\":");
@@ -437,7 +439,7 @@ pub(crate) fn header_members(out: &mut Vec<u8>, h: &Header) {
     if let Some(t) = &h.geometry_templates {
         key(out, &mut first, "geometry-templates");
         out.extend_from_slice(b"{\"templates\":");
-        list(out, &t.templates, |o, g| geometry(o, g, &Shift::default()));
+        list(out, &t.templates, |o, g| geometry(o, g, templates));
         out.extend_from_slice(b",\"vertices-templates\":");
         list(out, &t.vertices, |o, v| floats(o, v));
         out.push(b'}');

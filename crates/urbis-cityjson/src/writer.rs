@@ -1,14 +1,13 @@
 //! Writing CityJSON 2.0 and CityJSONSeq, streaming, to a file (atomically) or stdout.
 
 use crate::error::{Error, Result};
+use crate::intern::{Interner, Lookup};
 use crate::ser::{self, Shift};
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufWriter, Read, Seek, Write};
+use std::io::{BufWriter, Seek, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use urbis_model::{Appearance, Feature, Header, JsonMap};
+use urbis_model::{Appearance, Feature, Header};
 
 /// The encoding to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +79,15 @@ impl Output {
         self.write_all(bytes)
     }
 
+    /// Appends the rest of `file` (in the kernel where it can: `copy_file_range`).
+    fn append_file(&mut self, file: &mut File) -> Result<()> {
+        let r = match &mut self.inner {
+            OutputInner::File(w) => std::io::copy(file, w),
+            OutputInner::Stdout(w) => std::io::copy(file, w),
+        };
+        r.map(|_| ()).map_err(|e| Error::io(&self.path, e))
+    }
+
     fn write_all(&mut self, bytes: &[u8]) -> Result<()> {
         let r = match &mut self.inner {
             OutputInner::File(w) => w.write_all(bytes),
@@ -149,8 +157,29 @@ struct WholeState {
     vertex_count: u64,
     objects_written: u64,
     appearance: Appearance,
-    material_ids: HashMap<Vec<u8>, u32>,
-    texture_ids: HashMap<Vec<u8>, u32>,
+    materials: Interner,
+    textures: Interner,
+    /// The merged numbers of the geometry templates' own materials and textures.
+    template_materials: Vec<u32>,
+    template_textures: Vec<u32>,
+}
+
+impl WholeState {
+    /// Puts the geometry templates' materials, textures and texture coordinates first in the
+    /// merged appearance (the template UVs thus keep their numbers).
+    fn add_templates(&mut self, app: &Appearance) {
+        self.template_materials = self
+            .materials
+            .intern_all(&mut self.appearance.materials, &app.materials);
+        self.template_textures = self
+            .textures
+            .intern_all(&mut self.appearance.textures, &app.textures);
+        self.appearance
+            .vertices_texture
+            .extend_from_slice(&app.vertices_texture);
+        self.appearance.default_theme_material = app.default_theme_material.clone();
+        self.appearance.default_theme_texture = app.default_theme_texture.clone();
+    }
 }
 
 impl Writer {
@@ -159,14 +188,20 @@ impl Writer {
         let whole = match format {
             OutputFormat::CityJson => {
                 let spool = tempfile::tempfile().map_err(|e| Error::io(out.path(), e))?;
-                Some(WholeState {
+                let mut state = WholeState {
                     spool: BufWriter::with_capacity(1 << 20, spool),
                     vertex_count: 0,
                     objects_written: 0,
                     appearance: Appearance::default(),
-                    material_ids: HashMap::new(),
-                    texture_ids: HashMap::new(),
-                })
+                    materials: Interner::default(),
+                    textures: Interner::default(),
+                    template_materials: Vec::new(),
+                    template_textures: Vec::new(),
+                };
+                if let Some(t) = &header.geometry_templates {
+                    state.add_templates(&t.appearance);
+                }
+                Some(state)
             }
             OutputFormat::CityJsonSeq => None,
         };
@@ -188,7 +223,15 @@ impl Writer {
             OutputFormat::CityJsonSeq => header_line(&self.header),
             OutputFormat::CityJson => {
                 let mut buf = Vec::new();
-                ser::header_members(&mut buf, &self.header);
+                let shift = match &self.whole {
+                    Some(state) => Shift {
+                        materials: Some(&state.template_materials),
+                        textures: Some(&state.template_textures),
+                        ..Shift::default()
+                    },
+                    None => Shift::default(),
+                };
+                ser::header_members(&mut buf, &self.header, &shift);
                 buf.extend_from_slice(b",\"CityObjects\":{");
                 buf
             }
@@ -222,19 +265,20 @@ impl Writer {
             materials: Vec<u32>,
             textures: Vec<u32>,
         }
-        // The de-duplication keys of every material and texture, computed in parallel.
-        let keys: Vec<DedupKeys> = features
+        // What is known of every material and texture (index or content hash), in parallel.
+        let (materials, textures) = (&state.materials, &state.textures);
+        let lookups: Vec<(Vec<Lookup>, Vec<Lookup>)> = features
             .par_iter()
             .map(|f| match &f.appearance {
                 Some(app) => (
-                    app.materials.iter().map(|m| dedup_key(m)).collect(),
-                    app.textures.iter().map(|t| dedup_key(t)).collect(),
+                    app.materials.iter().map(|m| materials.lookup(m)).collect(),
+                    app.textures.iter().map(|t| textures.lookup(t)).collect(),
                 ),
                 None => (Vec::new(), Vec::new()),
             })
             .collect();
         let mut plans = Vec::with_capacity(features.len());
-        for (f, (material_keys, texture_keys)) in features.iter().zip(keys) {
+        for (f, (material_lookups, texture_lookups)) in features.iter().zip(lookups) {
             let mut plan = Plan {
                 vertices: state.vertex_count,
                 uvs: 0,
@@ -246,27 +290,21 @@ impl Writer {
                 plan.materials = app
                     .materials
                     .iter()
-                    .zip(material_keys)
-                    .map(|(m, key)| {
-                        intern(
-                            &mut state.material_ids,
-                            &mut state.appearance.materials,
-                            m,
-                            key,
-                        )
+                    .zip(material_lookups)
+                    .map(|(m, found)| {
+                        state
+                            .materials
+                            .intern_lookup(&mut state.appearance.materials, m, found)
                     })
                     .collect();
                 plan.textures = app
                     .textures
                     .iter()
-                    .zip(texture_keys)
-                    .map(|(t, key)| {
-                        intern(
-                            &mut state.texture_ids,
-                            &mut state.appearance.textures,
-                            t,
-                            key,
-                        )
+                    .zip(texture_lookups)
+                    .map(|(t, found)| {
+                        state
+                            .textures
+                            .intern_lookup(&mut state.appearance.textures, t, found)
                     })
                     .collect();
                 plan.uvs = state.appearance.vertices_texture.len() as u64;
@@ -344,14 +382,7 @@ impl Writer {
             self.out.write_all(b"},\"vertices\":[")?;
             let mut spool = state.spool.into_inner().map_err(|e| io(e.into_error()))?;
             spool.rewind().map_err(io)?;
-            let mut buf = vec![0u8; 1 << 20];
-            loop {
-                let n = spool.read(&mut buf).map_err(io)?;
-                if n == 0 {
-                    break;
-                }
-                self.out.write_all(&buf[..n])?;
-            }
+            self.out.append_file(&mut spool)?;
             self.out.write_all(b"]")?;
             if !state.appearance.is_empty() {
                 let mut a = b",\"appearance\":".to_vec();
@@ -364,33 +395,21 @@ impl Writer {
     }
 }
 
-/// De-duplication keys of a feature's materials and textures.
-type DedupKeys = (Vec<Vec<u8>>, Vec<Vec<u8>>);
-
-/// The serialised form of a material or texture, which identifies it for de-duplication.
-fn dedup_key(m: &JsonMap) -> Vec<u8> {
-    let mut out = Vec::with_capacity(128);
-    ser::map(&mut out, m);
-    out
-}
-
-fn intern(
-    ids: &mut HashMap<Vec<u8>, u32>,
-    list: &mut Vec<Arc<JsonMap>>,
-    item: &Arc<JsonMap>,
-    key: Vec<u8>,
-) -> u32 {
-    *ids.entry(key).or_insert_with(|| {
-        list.push(item.clone());
-        (list.len() - 1) as u32
-    })
-}
-
 /// The first line of a CityJSONSeq for a header: a CityJSON object with empty `CityObjects`
 /// and `vertices`, newline included.
 pub fn header_line(header: &Header) -> Vec<u8> {
     let mut out = Vec::with_capacity(1024);
-    ser::header_members(&mut out, header);
+    ser::header_members(&mut out, header, &Shift::default());
+    // The templates' materials and textures: the only appearance a header line has.
+    if let Some(app) = header
+        .geometry_templates
+        .as_ref()
+        .map(|t| &t.appearance)
+        .filter(|a| !a.is_empty())
+    {
+        out.extend_from_slice(b",\"appearance\":");
+        ser::appearance(&mut out, app);
+    }
     out.extend_from_slice(b",\"CityObjects\":{},\"vertices\":[]}\n");
     out
 }

@@ -29,6 +29,28 @@ impl Appearance {
             && self.default_theme_material.is_none()
             && self.default_theme_texture.is_none()
     }
+
+    /// Appends `other`'s materials, textures and texture coordinates (default themes only where
+    /// this one has none) and returns the offsets its indices must be moved by:
+    /// (materials, textures, texture coordinates), for [`crate::Geometry::shift_appearance`].
+    pub fn append(&mut self, other: &Appearance) -> (u32, u32, u32) {
+        let offsets = (
+            self.materials.len() as u32,
+            self.textures.len() as u32,
+            self.vertices_texture.len() as u32,
+        );
+        self.materials.extend(other.materials.iter().cloned());
+        self.textures.extend(other.textures.iter().cloned());
+        self.vertices_texture
+            .extend_from_slice(&other.vertices_texture);
+        if self.default_theme_material.is_none() {
+            self.default_theme_material = other.default_theme_material.clone();
+        }
+        if self.default_theme_texture.is_none() {
+            self.default_theme_texture = other.default_theme_texture.clone();
+        }
+        offsets
+    }
 }
 
 /// Materials of one theme on one geometry.

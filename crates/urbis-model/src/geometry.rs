@@ -194,4 +194,27 @@ impl Geometry {
             instance: None,
         }
     }
+
+    /// Moves its material, texture and texture-coordinate indices by the given offsets (its
+    /// appearance was appended to another, see [`crate::Appearance::append`]).
+    pub fn shift_appearance(&mut self, (materials, textures, uvs): (u32, u32, u32)) {
+        for m in &mut self.materials {
+            m.value = m.value.map(|v| v + materials);
+            for v in m.values.iter_mut().flatten().flatten() {
+                *v += materials;
+            }
+        }
+        for t in &mut self.textures {
+            for (r, tex) in t.ring_textures.iter_mut().enumerate() {
+                if let Some(tex) = tex {
+                    *tex += textures;
+                    let range =
+                        self.boundaries.rings[r] as usize..self.boundaries.rings[r + 1] as usize;
+                    for uv in &mut t.uvs[range] {
+                        *uv += uvs;
+                    }
+                }
+            }
+        }
+    }
 }

@@ -34,6 +34,10 @@ pub struct GeometryTemplates {
     pub templates: Vec<Geometry>,
     /// `vertices-templates`: real coordinates, relative to an instance's reference point.
     pub vertices: Vec<[f64; 3]>,
+    /// The materials, textures and texture coordinates the templates' `material` and `texture`
+    /// refer to (CityJSON keeps them in the file's `appearance`; here they are the templates'
+    /// own, as a feature's are).
+    pub appearance: crate::Appearance,
 }
 
 impl GeometryTemplates {

@@ -8,6 +8,7 @@
 
 use crate::de::ReadContext;
 use crate::error::{Error, Location, Result};
+use crate::localize;
 use crate::scan::{Lexer, ScanError};
 use std::fs::File;
 use std::io::{BufReader, Read, Seek};
@@ -244,7 +245,23 @@ impl Reader {
             });
         }
         let transform_missing = !first.members.iter().any(|(k, _)| k == "transform");
-        let (header, ctx, appearance, vertices) = first.header(&display, rest.is_some())?;
+        let (mut header, ctx, appearance, vertices) = first.header(&display, rest.is_some())?;
+        let mut warnings = Vec::new();
+        // The templates' materials and textures become their own. Templates whose references
+        // do not fit the file's appearance keep their geometry (validators still check it)
+        // without materials and textures, with a warning.
+        if let Some(t) = header.geometry_templates.as_mut() {
+            if let Err(message) = localize::localize_templates(t, appearance.as_ref()) {
+                for g in &mut t.templates {
+                    g.materials.clear();
+                    g.textures.clear();
+                }
+                warnings.push(format!(
+                    "{}: geometry-templates: {message}; the templates' materials and textures are dropped",
+                    display.display()
+                ));
+            }
+        }
         let mode = match rest {
             None => {
                 let source = match (source, spool) {
@@ -301,7 +318,7 @@ impl Reader {
             ctx,
             mode,
             batch_bytes: BATCH_BYTES,
-            warnings: Vec::new(),
+            warnings,
         })
     }
 

@@ -56,8 +56,11 @@ pub struct UpgradeArgs {
 fn convert(input: &Path, output: &Path, to: Option<Format>, what: &str) -> Result<u8> {
     let reader = pipeline::open(input)?;
     let format = pipeline::output_format(to, output, reader.encoding());
-    let header = reader.header().clone();
+    let mut header = reader.header().clone();
     let rebase = texture_rebase(&reader.path(), output);
+    if let (Some((from, to)), Some(t)) = (&rebase, header.geometry_templates.as_mut()) {
+        rebase_images(&mut t.appearance, from, to);
+    }
     pipeline::run(reader, output, format, &header, what, |mut batch| {
         if let Some((from, to)) = &rebase {
             for f in &mut batch {
@@ -86,9 +89,13 @@ fn texture_rebase(input: &Path, output: &Path) -> Option<(PathBuf, PathBuf)> {
 /// Rewrites relative texture image paths (relative to the input's folder) to be relative to
 /// the output's folder, so that the images are still found.
 fn rebase_textures(feature: &mut urbis_model::Feature, from: &Path, to: &Path) {
-    let Some(app) = feature.appearance.as_mut() else {
-        return;
-    };
+    if let Some(app) = feature.appearance.as_mut() {
+        rebase_images(app, from, to);
+    }
+}
+
+/// [`rebase_textures`] for one appearance (a feature's or the geometry templates').
+fn rebase_images(app: &mut urbis_model::Appearance, from: &Path, to: &Path) {
     for texture in &mut app.textures {
         let Some(image) = texture.get("image").and_then(|v| v.as_str()) else {
             continue;

@@ -42,6 +42,12 @@ pub fn run(a: Args) -> Result<u8> {
         .iter()
         .flat_map(|e| e.keys().cloned())
         .collect();
+    // Textures or materials only on geometry templates count too.
+    let has_appearance = summary.has_appearance
+        || header
+            .geometry_templates
+            .as_ref()
+            .is_some_and(|t| !t.appearance.is_empty());
     let report = json!({
         "input": reader.path().display().to_string(),
         "version": header.source_version,
@@ -59,7 +65,7 @@ pub fn run(a: Args) -> Result<u8> {
         "vertices": vertices,
         "extent": summary.extent,
         "attributes": summary.attributes,
-        "has_appearance": summary.has_appearance,
+        "has_appearance": has_appearance,
         "has_geometry_templates": header.geometry_templates.is_some(),
         "extensions": extensions,
     });
@@ -106,7 +112,7 @@ pub fn run(a: Args) -> Result<u8> {
     println!("  attributes       {}", list(&report["attributes"]));
     println!(
         "  appearance       {}",
-        if summary.has_appearance { "yes" } else { "no" }
+        if has_appearance { "yes" } else { "no" }
     );
     println!(
         "  templates        {}",

@@ -67,9 +67,11 @@ pub fn run(a: Args) -> Result<u8> {
         if let Some(t) = &h.geometry_templates {
             let all = templates.get_or_insert_with(GeometryTemplates::default);
             let vertex_offset = all.vertices.len() as u32;
+            let appearance_offsets = all.appearance.append(&t.appearance);
             for g in &t.templates {
                 let mut g = g.clone();
                 g.boundaries.remap(|v| v + vertex_offset);
+                g.shift_appearance(appearance_offsets);
                 all.templates.push(g);
             }
             all.vertices.extend_from_slice(&t.vertices);

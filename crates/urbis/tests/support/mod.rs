@@ -1,8 +1,22 @@
-//! Shared by the CLI's integration tests: a server process on a free port.
+//! Shared by the CLI's integration tests: running `urbis`, a server process on a free port.
 #![allow(clippy::unwrap_used, clippy::panic, dead_code)]
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+
+/// Runs `urbis ARGS` to completion.
+pub fn urbis(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_urbis"))
+        .args(args)
+        .output()
+        .expect("run urbis")
+}
+
+/// A path as the `&str` an argument list wants.
+pub fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
 
 /// A running server on a free port; killed when dropped.
 pub struct Server {
