@@ -7,6 +7,11 @@
 #   SKIP_CJIO=1 bench/run.sh
 #   SKIP_CJVAL=1 bench/run.sh   # cjval (cargo install cjval) is the baseline of `validate`
 #   REPEAT_ALL=5 bench/run.sh   # runs per measurement (default 3 on the small file, 1 on the large)
+#   CJIO_OPS="info upgrade" bench/run.sh   # only these cjio operations (cjio convert of the
+#                                          # 500 MB file takes over 20 minutes)
+#
+# Peak RSS is reported in MiB (as /usr/bin/time's KiB / 1024), file sizes in MB (10^6 bytes);
+# the "RSS / file" column compares them in the same unit.
 #
 # Prints a Markdown table (also written to target/bench/results.md): wall time (s) and peak
 # RSS (MB) per tool and operation, and the ratios urbis/baseline.
@@ -55,7 +60,7 @@ for size in $SIZES; do
   REPEAT=${REPEAT_ALL:-$([ "$size" = small ] && echo 3 || echo 1)}
   f="$OUT/dh-${nx}x${ny}.city.json"
   [ -s "$f" ] || python3 ../shared/tools/make-large-cityjson.py "$SRC" "$f" "$nx" "$ny"
-  mb=$(( $(stat -c %s "$f") / 1000000 ))
+  mb=$(awk -v b="$(stat -c %s "$f")" 'BEGIN { printf "%.2f", b / 1e6 }')
   bbox="78248 457604 79500 458800"
   measure "$size value_parse" "$VALUE" "$f"
   measure "$size urbis_info" "$URBIS" info "$f" --json
@@ -71,10 +76,11 @@ for size in $SIZES; do
     measure "$size cjval_schema" "$CJVAL" -s "$f"
   fi
   if [ -n "${CJIO:-}" ]; then
-    measure "$size cjio_info" "$CJIO" "$f" info
-    measure "$size cjio_convert" "$CJIO" "$f" export jsonl "$OUT/c.city.jsonl"
-    measure "$size cjio_subset" "$CJIO" "$f" subset --bbox $bbox save "$OUT/c-sub.city.json"
-    measure "$size cjio_upgrade" "$CJIO" "$f" upgrade save "$OUT/c-up.city.json"
+    ops=" ${CJIO_OPS:-info convert subset upgrade} "
+    [[ $ops == *" info "* ]] && measure "$size cjio_info" "$CJIO" "$f" info
+    [[ $ops == *" convert "* ]] && measure "$size cjio_convert" "$CJIO" "$f" export jsonl "$OUT/c.city.jsonl"
+    [[ $ops == *" subset "* ]] && measure "$size cjio_subset" "$CJIO" "$f" subset --bbox $bbox save "$OUT/c-sub.city.json"
+    [[ $ops == *" upgrade "* ]] && measure "$size cjio_upgrade" "$CJIO" "$f" upgrade save "$OUT/c-up.city.json"
   fi
   echo "$size file_mb $mb 0" >> "$OUT/raw.txt"
 done
@@ -85,23 +91,24 @@ rows = collections.defaultdict(dict)
 for line in open(sys.argv[1]):
     size, name, secs, mb = line.split()
     rows[size][name] = (float(secs), int(mb))
-print("| file | operation | urbis s | urbis MB | cjio s | cjio MB | cjio/urbis | Value parse s | Value/urbis |")
-print("|---|---|---|---|---|---|---|---|---|")
+print("| file | operation | urbis s | urbis MiB | RSS / file | cjio s | cjio MiB | cjio/urbis | Value parse s | Value/urbis |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for size, r in rows.items():
     fmb = r.get("file_mb", (0, 0))[0]
     vs = r.get("value_parse", (float("nan"), 0))[0]
     for op in ["info", "convert", "subset", "upgrade"]:
         us, umb = r.get("urbis_" + op, (float("nan"), 0))
         cs, cmb = r.get("cjio_" + op, (float("nan"), 0))
-        print(f"| {size} ({fmb:.0f} MB) | {op} | {us:.2f} | {umb} | {cs:.2f} | {cmb} | {cs/us:.1f}x | {vs:.2f} | {vs/us:.2f}x |")
+        ratio = umb * 1.048576 / fmb if fmb else float("nan")
+        print(f"| {size} ({fmb:.0f} MB) | {op} | {us:.2f} | {umb} | {ratio:.2f}x | {cs:.2f} | {cmb} | {cs/us:.1f}x | {vs:.2f} | {vs/us:.2f}x |")
     for op in ["seq_info", "seq_to_seq"]:
         us, umb = r.get("urbis_" + op, (float("nan"), 0))
-        print(f"| {size} ({fmb:.0f} MB) | {op} (CityJSONSeq in) | {us:.2f} | {umb} | | | | | |")
+        print(f"| {size} ({fmb:.0f} MB) | {op} (CityJSONSeq in) | {us:.2f} | {umb} | | | | | | |")
     us, umb = r.get("urbis_schema", (float("nan"), 0))
     cs, cmb = r.get("cjval_schema", (float("nan"), 0))
-    print(f"| {size} ({fmb:.0f} MB) | validate --schema-only vs cjval | {us:.2f} | {umb} | {cs:.2f} | {cmb} | {cs/us:.1f}x (RSS 1/{cmb/max(umb,1):.0f}) | | |")
+    print(f"| {size} ({fmb:.0f} MB) | validate --schema-only vs cjval | {us:.2f} | {umb} | | {cs:.2f} | {cmb} | {cs/us:.1f}x (RSS 1/{cmb/max(umb,1):.0f}) | | |")
     for op in ["validate", "seq_validate"]:
         us, umb = r.get("urbis_" + op, (float("nan"), 0))
-        print(f"| {size} ({fmb:.0f} MB) | {op} (schema + geometry) | {us:.2f} | {umb} | | | | | |")
-    print(f"| {size} ({fmb:.0f} MB) | serde_json::Value parse | | | | | | {vs:.2f} ({r.get('value_parse',(0,0))[1]} MB) | |")
+        print(f"| {size} ({fmb:.0f} MB) | {op} (schema + geometry) | {us:.2f} | {umb} | | | | | | |")
+    print(f"| {size} ({fmb:.0f} MB) | serde_json::Value parse | | | | | | | {vs:.2f} ({r.get('value_parse',(0,0))[1]} MiB) | |")
 PY
