@@ -14,13 +14,16 @@ mod subschema;
 
 use dupkeys::CheckedValue;
 use extension::Extensions;
+use input::Capture;
 use object::{check_object, is_integer};
 use objects::ObjectsSeed;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
+use std::cell::RefCell;
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use structure::{Counts, Refs, VertexKeys};
 
 /// One way a file breaks the schema.
@@ -64,6 +67,8 @@ struct Sink {
     extension_dirs: Vec<PathBuf>,
     /// CityJSONSeq: duplicate vertices and the features that have them.
     seq_duplicates: (usize, usize),
+    /// A syntax error found in a captured value, with its position: it ends the pass.
+    fatal: Option<String>,
 }
 
 impl Sink {
@@ -150,6 +155,7 @@ pub fn check_file_with(path: &Path, limit: usize, extension_dirs: &[PathBuf]) ->
         extensions: Extensions::default(),
         extension_dirs: dirs,
         seq_duplicates: (0, 0),
+        fatal: None,
     };
     let mut out = FileChecks::default();
     let file = match std::fs::File::open(path) {
@@ -177,8 +183,12 @@ pub fn check_file_with(path: &Path, limit: usize, extension_dirs: &[PathBuf]) ->
     if is_seq {
         check_seq(first, reader, &mut sink);
     } else {
-        let mut d = serde_json::Deserializer::from_reader(input::ByteReader::new(first, reader));
-        let seed = RootSeed { sink: &mut sink };
+        let shared = Rc::new(RefCell::new(input::ByteReader::new(first, reader)));
+        let mut d = serde_json::Deserializer::from_reader(input::Shared(Rc::clone(&shared)));
+        let seed = RootSeed {
+            sink: &mut sink,
+            input: &*shared,
+        };
         match seed.deserialize(&mut d).and_then(|n| d.end().map(|_| n)) {
             Ok(Some(count)) => {
                 let used: usize = sink.used.iter().map(|w| w.count_ones() as usize).sum();
@@ -197,7 +207,17 @@ pub fn check_file_with(path: &Path, limit: usize, extension_dirs: &[PathBuf]) ->
                 }
             }
             Ok(None) => {}
-            Err(e) => sink.push("", format!("line {} column {}: {e}", e.line(), e.column())),
+            Err(e) => {
+                // serde_json's own position leaves out the captured objects: the reader's is
+                // the true one.
+                let message = sink.fatal.take().unwrap_or_else(|| {
+                    let (line, column) = shared.borrow().position();
+                    let text = e.to_string();
+                    let text = text.split(" at line ").next().unwrap_or_default();
+                    format!("line {line} column {column}: {text}")
+                });
+                sink.push("", message);
+            }
         }
     }
     let (duplicates, features) = sink.seq_duplicates;
@@ -396,6 +416,8 @@ fn check_feature(f: &Map<String, Value>, version: Version, header: &Counts, sink
 /// The root object of a whole file, read member by member.
 struct RootSeed<'a> {
     sink: &'a mut Sink,
+    /// The input serde_json reads, from which CityObjects are captured.
+    input: &'a RefCell<dyn input::Capture>,
 }
 
 impl<'de> DeserializeSeed<'de> for RootSeed<'_> {
@@ -436,6 +458,7 @@ impl<'de> Visitor<'de> for RootSeed<'_> {
                         sink: self.sink,
                         version,
                         deferred: &mut deferred_objects,
+                        input: self.input,
                     })?;
                 }
                 "vertices" => {
