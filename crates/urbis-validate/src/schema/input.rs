@@ -30,6 +30,8 @@ pub(super) trait Capture {
     fn capture(&mut self, out: &mut Vec<u8>) -> io::Result<(u64, u64)>;
     /// Line and column after everything handed out so far.
     fn position(&self) -> (u64, u64);
+    /// Skips whitespace and takes the next byte (`None` at the end of the input).
+    fn next_byte(&mut self) -> io::Result<Option<u8>>;
 }
 
 impl<R: Read> ByteReader<R> {
@@ -129,6 +131,32 @@ impl<R: Read> Capture for ByteReader<R> {
     fn position(&self) -> (u64, u64) {
         (self.line, self.col)
     }
+
+    fn next_byte(&mut self) -> io::Result<Option<u8>> {
+        while self.more()? {
+            let b = self.buf[self.pos];
+            self.count(self.pos, self.pos + 1);
+            self.pos += 1;
+            if !matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+                return Ok(Some(b));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// The message for a syntax error `e` found in a captured value that began at `at` (line,
+/// column): "line L column C: what", the slice's position moved to the file's.
+pub(super) fn placed_error(at: (u64, u64), e: &serde_json::Error) -> String {
+    let (l, c) = (e.line() as u64, e.column() as u64);
+    let (line, column) = if l <= 1 {
+        (at.0, at.1 + c)
+    } else {
+        (at.0 + l - 1, c)
+    };
+    let text = e.to_string();
+    let text = text.split(" at line ").next().unwrap_or_default();
+    format!("line {line} column {column}: {text}")
 }
 
 /// Byte classes outside strings: 1 a quote, 2 an opening and 3 a closing bracket, 0 the rest.
@@ -275,6 +303,10 @@ mod tests {
         r.capture(&mut out).unwrap();
         assert_eq!(out, b"tru");
         assert_eq!(r.position(), (2, 26));
+        assert_eq!(r.next_byte().unwrap(), None);
+        let mut spaced = ByteReader::new(Vec::new(), &b" \n ,x"[..]);
+        assert_eq!(spaced.next_byte().unwrap(), Some(b','));
+        assert_eq!(spaced.position(), (2, 2));
     }
 
     #[test]

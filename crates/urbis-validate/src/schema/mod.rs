@@ -11,13 +11,14 @@ mod object;
 mod objects;
 mod structure;
 mod subschema;
+mod vertices;
 
 use dupkeys::CheckedValue;
 use extension::Extensions;
 use input::Capture;
-use object::{check_object, is_integer};
+use object::check_object;
 use objects::ObjectsSeed;
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
 use std::cell::RefCell;
 use std::fmt;
@@ -25,6 +26,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use structure::{Counts, Refs, VertexKeys};
+use vertices::{check_vertex, VerticesSeed};
 
 /// One way a file breaks the schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -467,6 +469,7 @@ impl<'de> Visitor<'de> for RootSeed<'_> {
                     vertex_count = Some(map.next_value_seed(VerticesSeed {
                         sink: self.sink,
                         integers,
+                        input: self.input,
                     })?);
                 }
                 _ => {
@@ -559,54 +562,6 @@ fn version_of(members: &Map<String, Value>) -> Option<Version> {
 }
 
 /// The vertex list, vertex by vertex; gives the count.
-struct VerticesSeed<'a> {
-    sink: &'a mut Sink,
-    integers: bool,
-}
-
-impl<'de> DeserializeSeed<'de> for VerticesSeed<'_> {
-    type Value = usize;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for VerticesSeed<'_> {
-    type Value = usize;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an array of vertices")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
-        let mut i = 0;
-        while let Some(v) = seq.next_element::<Value>()? {
-            check_vertex(i, &v, self.integers, self.sink);
-            self.sink.vertex_keys.push(&v);
-            i += 1;
-        }
-        Ok(i)
-    }
-}
-
-fn check_vertex(i: usize, v: &Value, integers: bool, sink: &mut Sink) {
-    let ok = v.as_array().is_some_and(|a| {
-        a.len() == 3
-            && a.iter().all(|x| {
-                if integers {
-                    is_integer(x)
-                } else {
-                    x.is_number()
-                }
-            })
-    });
-    if !ok {
-        let what = if integers { "integers" } else { "numbers" };
-        sink.push(
-            format!("/vertices/{i}"),
-            format!("a vertex must be 3 {what}"),
-        );
-    }
-}
-
 /// The root members other than CityObjects and vertices; returns the version to check with.
 fn check_root_members(m: &Map<String, Value>, sink: &mut Sink) -> Version {
     if m.get("type").and_then(Value::as_str) != Some("CityJSON") {

@@ -1,7 +1,7 @@
 //! The CityObjects member of a whole file, read and checked one object at a time. Each
 //! object's bytes are captured from the input past serde_json and parsed from a slice.
 
-use super::input::Capture;
+use super::input::{placed_error, Capture};
 use super::{check_object, dupkeys, Sink, Version};
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde_json::Value;
@@ -70,18 +70,8 @@ impl ObjectsSeed<'_> {
             let (o, dups) = match result {
                 Ok(parsed) => parsed,
                 Err(e) => {
-                    // The slice's position, moved to where the value began.
-                    let (line, column) = p.at;
-                    let (l, c) = (e.line() as u64, e.column() as u64);
-                    let (line, column) = if l <= 1 {
-                        (line, column + c)
-                    } else {
-                        (line + l - 1, c)
-                    };
-                    let text = e.to_string();
-                    let text = text.split(" at line ").next().unwrap_or_default();
-                    self.sink.fatal = Some(format!("line {line} column {column}: {text}"));
-                    return Err(E::custom(text));
+                    self.sink.fatal = Some(placed_error(p.at, &e));
+                    return Err(E::custom(e));
                 }
             };
             self.sink.repeated_keys(&format!("/CityObjects/{id}"), dups);
