@@ -154,9 +154,17 @@ pub(super) fn placed_error(at: (u64, u64), e: &serde_json::Error) -> String {
     } else {
         (at.0 + l - 1, c)
     };
+    format!("line {line} column {column}: {}", without_position(e))
+}
+
+/// serde_json's message without its own " at line L column C" (which does not count what
+/// was captured past it).
+pub(super) fn without_position(e: &serde_json::Error) -> String {
     let text = e.to_string();
-    let text = text.split(" at line ").next().unwrap_or_default();
-    format!("line {line} column {column}: {text}")
+    text.split(" at line ")
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// Byte classes outside strings: 1 a quote, 2 an opening and 3 a closing bracket, 0 the rest.

@@ -214,9 +214,10 @@ pub fn check_file_with(path: &Path, limit: usize, extension_dirs: &[PathBuf]) ->
                 // the true one.
                 let message = sink.fatal.take().unwrap_or_else(|| {
                     let (line, column) = shared.borrow().position();
-                    let text = e.to_string();
-                    let text = text.split(" at line ").next().unwrap_or_default();
-                    format!("line {line} column {column}: {text}")
+                    format!(
+                        "line {line} column {column}: {}",
+                        input::without_position(&e)
+                    )
                 });
                 sink.push("", message);
             }
@@ -561,7 +562,6 @@ fn version_of(members: &Map<String, Value>) -> Option<Version> {
     }
 }
 
-/// The vertex list, vertex by vertex; gives the count.
 /// The root members other than CityObjects and vertices; returns the version to check with.
 fn check_root_members(m: &Map<String, Value>, sink: &mut Sink) -> Version {
     if m.get("type").and_then(Value::as_str) != Some("CityJSON") {

@@ -21,69 +21,23 @@ pub(super) struct ObjectsSeed<'a> {
     pub input: &'a RefCell<dyn Capture>,
 }
 
-/// Takes one object's bytes from the input, with the line and column where they begin;
-/// serde_json, which hands over right after the colon, continues after the value. (serde_json's
-/// `MapAccess::next_value_seed` consumes the colon and peeks nothing more before calling the
-/// seed; the identical reports on the real files and the position tests below would show a
-/// version that does.)
+/// Takes one object's bytes from the input into `bytes`, and gives the line and column where
+/// they begin; serde_json, which hands over right after the colon, continues after the value.
+/// (serde_json's `MapAccess::next_value_seed` consumes the colon and peeks nothing more before
+/// calling the seed; the identical reports on the real files and the position tests below
+/// would show a version that does.)
 struct Captured<'a> {
     input: &'a RefCell<dyn Capture>,
+    bytes: &'a mut Vec<u8>,
 }
 
 impl<'de> DeserializeSeed<'de> for Captured<'_> {
-    type Value = (Vec<u8>, (u64, u64));
+    type Value = (u64, u64);
     fn deserialize<D: de::Deserializer<'de>>(self, _: D) -> Result<Self::Value, D::Error> {
-        let mut bytes = Vec::new();
-        let at = self
-            .input
+        self.input
             .borrow_mut()
-            .capture(&mut bytes)
-            .map_err(|e| de::Error::custom(format!("cannot read the file: {e}")))?;
-        Ok((bytes, at))
-    }
-}
-
-/// A captured object, to be parsed and checked.
-struct Pending {
-    id: String,
-    /// An earlier object had the same id.
-    repeated_id: bool,
-    bytes: Vec<u8>,
-    /// Line and column where its bytes begin.
-    at: (u64, u64),
-}
-
-impl ObjectsSeed<'_> {
-    /// Parses a captured object and checks it; a syntax error ends the pass, with its true
-    /// position. (Parsing batches of objects on all cores was slower: freeing their values on
-    /// another thread than the one that made them costs mimalloc more than the parse gains.)
-    fn parse_and_check<E: de::Error>(&mut self, p: Pending) -> Result<(), E> {
-        let result = dupkeys::parse(&p.bytes);
-        {
-            let id = p.id;
-            if p.repeated_id {
-                self.sink.structure(
-                    format!("/CityObjects/{id}"),
-                    format!("the CityObject id \"{id}\" appears twice"),
-                );
-            }
-            let (o, dups) = match result {
-                Ok(parsed) => parsed,
-                Err(e) => {
-                    self.sink.fatal = Some(placed_error(p.at, &e));
-                    return Err(E::custom(e));
-                }
-            };
-            self.sink.repeated_keys(&format!("/CityObjects/{id}"), dups);
-            match self.version {
-                Some(v) => {
-                    let refs = check_object(&id, &o, v, self.sink);
-                    self.sink.note_refs(refs);
-                }
-                None => self.deferred.push((id, o)),
-            }
-        }
-        Ok(())
+            .capture(self.bytes)
+            .map_err(|e| de::Error::custom(format!("cannot read the file: {e}")))
     }
 }
 
@@ -99,17 +53,39 @@ impl<'de> Visitor<'de> for ObjectsSeed<'_> {
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("the CityObjects object")
     }
-    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+    /// Each object is parsed from its captured bytes and checked before the next is read; a
+    /// syntax error ends the pass, with its true position. (Parsing batches of objects on all
+    /// cores was slower: freeing their values on another thread than the one that made them
+    /// costs mimalloc more than the parse gains.)
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut ids: HashSet<String> = HashSet::new();
+        let mut bytes = Vec::new();
         while let Some(id) = map.next_key::<String>()? {
-            let repeated_id = !ids.insert(id.clone());
-            let (bytes, at) = map.next_value_seed(Captured { input: self.input })?;
-            self.parse_and_check(Pending {
-                id,
-                repeated_id,
-                bytes,
-                at,
+            if !ids.insert(id.clone()) {
+                self.sink.structure(
+                    format!("/CityObjects/{id}"),
+                    format!("the CityObject id \"{id}\" appears twice"),
+                );
+            }
+            let at = map.next_value_seed(Captured {
+                input: self.input,
+                bytes: &mut bytes,
             })?;
+            let (o, dups) = match dupkeys::parse(&bytes) {
+                Ok(parsed) => parsed,
+                Err(e) => {
+                    self.sink.fatal = Some(placed_error(at, &e));
+                    return Err(de::Error::custom(e));
+                }
+            };
+            self.sink.repeated_keys(&format!("/CityObjects/{id}"), dups);
+            match self.version {
+                Some(v) => {
+                    let refs = check_object(&id, &o, v, self.sink);
+                    self.sink.note_refs(refs);
+                }
+                None => self.deferred.push((id, o)),
+            }
         }
         Ok(())
     }
