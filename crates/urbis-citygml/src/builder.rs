@@ -30,16 +30,19 @@ pub trait VertexSink {
 #[derive(Debug)]
 pub struct VertexPool {
     transform: Transform,
+    /// Swap the first two coordinates (a file written northing/latitude first).
+    swap_xy: bool,
     /// The vertices.
     pub vertices: Vec<[i64; 3]>,
     seen: HashMap<[i64; 3], u32>,
 }
 
 impl VertexPool {
-    /// An empty pool quantising with `transform`.
-    pub fn new(transform: Transform) -> Self {
+    /// An empty pool quantising with `transform`, swapping x and y when `swap_xy`.
+    pub fn new(transform: Transform, swap_xy: bool) -> Self {
         VertexPool {
             transform,
+            swap_xy,
             vertices: Vec::new(),
             seen: HashMap::default(),
         }
@@ -48,6 +51,7 @@ impl VertexPool {
 
 impl VertexSink for VertexPool {
     fn add(&mut self, p: [f64; 3]) -> Result<u32, String> {
+        let p = if self.swap_xy { [p[1], p[0], p[2]] } else { p };
         let q = self
             .transform
             .quantize(p)

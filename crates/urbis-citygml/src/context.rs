@@ -39,6 +39,8 @@ pub struct Ctx {
     ids: Option<HashMap<u64, u32>>,
     /// True while converting an element of another member.
     remote: bool,
+    /// Links into other documents met so far (not followed).
+    pub external_links: u64,
 }
 
 /// What [`Ctx::enter_remote`] saved.
@@ -60,6 +62,7 @@ impl Ctx {
             link_depth: 0,
             ids: None,
             remote: false,
+            external_links: 0,
         }
     }
 
@@ -82,6 +85,15 @@ impl Ctx {
 
     /// Records a warning about `node`.
     pub fn warn(&mut self, dom: &Dom<'_>, node: u32, message: &str) {
+        self.push_warning(dom, node, message, false);
+    }
+
+    /// Records a warning about `node` whose geometry is not kept.
+    pub fn warn_lost(&mut self, dom: &Dom<'_>, node: u32, message: &str) {
+        self.push_warning(dom, node, message, true);
+    }
+
+    fn push_warning(&mut self, dom: &Dom<'_>, node: u32, message: &str, lost: bool) {
         let location = Location {
             line: Some(self.line_of(dom, node)),
             object: self.object.clone(),
@@ -90,6 +102,7 @@ impl Ctx {
         self.warnings.push(Warning {
             location,
             message: message.to_string(),
+            lost,
         });
     }
 
@@ -102,6 +115,7 @@ impl Ctx {
                 gml_id: None,
             },
             message: message.to_string(),
+            lost: false,
         });
     }
 
@@ -160,12 +174,20 @@ impl Ctx {
     }
 
     /// Where the `xlink:href` of `node` leads; `None` when it has none.
+    ///
+    /// `#id` and a bare `id` (as the Bavarian LoD2 tiles write them) name a gml:id in this
+    /// file. A link into another document (`other.gml#id`, a URL) is not followed: the first
+    /// one per file is reported with its location and the rest are counted (the reader gives
+    /// the total at the end), since each loses the geometry it names.
     pub fn follow(&mut self, dom: &Dom<'_>, node: u32) -> Option<Target> {
         let href = dom.attr(node, "href")?.trim();
-        let Some(id) = href.strip_prefix('#') else {
-            let message = format!("external xlink:href {href} is not followed");
-            self.warn(dom, node, &message);
-            return Some(Target::Missing);
+        let id = match href.strip_prefix('#') {
+            Some(id) => id,
+            None if is_bare_id(href) => href,
+            None => {
+                self.warn_external(dom, node, href);
+                return Some(Target::Missing);
+            }
         };
         if let Some(n) = self.find_local(dom, id) {
             return Some(Target::Local(n));
@@ -175,16 +197,46 @@ impl Ctx {
                 Ok(Some(element)) => return Some(Target::Remote(element)),
                 Ok(None) => {}
                 Err(e) => {
-                    self.warn(dom, node, &format!("xlink:href {href}: {e}"));
+                    self.warn_lost(dom, node, &format!("xlink:href {href}: {e}"));
                     return Some(Target::Missing);
                 }
             }
         }
-        self.warn(
+        self.warn_lost(
             dom,
             node,
-            &format!("unresolved xlink:href {href}: no element has this gml:id"),
+            &format!("unresolved xlink:href {href}: no element has this gml:id; what it names is not kept"),
         );
         Some(Target::Missing)
     }
+
+    /// Records an external link: a located warning the first time in the file, a count after.
+    fn warn_external(&mut self, dom: &Dom<'_>, node: u32, href: &str) {
+        self.external_links += 1;
+        let key = EXTERNAL_LINK_KEY;
+        if self.once.iter().any(|k| k == key) {
+            return;
+        }
+        self.once.push(key.to_string());
+        self.warn_lost(
+            dom,
+            node,
+            &format!("[{key}] external xlink:href {href} points outside this file and is not followed: what it names is not kept (further external links are counted, not listed)"),
+        );
+    }
+}
+
+/// The once-per-file key of the external-link warning.
+pub const EXTERNAL_LINK_KEY: &str = "external-xlink";
+
+/// True for an `xlink:href` without `#` that can only be a gml:id (an NCName: no `/`, `:`
+/// or `.`-suffixed file name), as some producers write links inside the file.
+fn is_bare_id(href: &str) -> bool {
+    let mut chars = href.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
+        && !href.contains(['/', ':', '#', ' '])
+        && !href.to_ascii_lowercase().ends_with(".gml")
+        && !href.to_ascii_lowercase().ends_with(".xml")
 }

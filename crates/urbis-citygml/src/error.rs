@@ -37,6 +37,9 @@ pub struct Warning {
     pub location: Location,
     /// What was wrong and what the reader did about it.
     pub message: String,
+    /// True when geometry the file holds was not kept (a skipped polygon or solid, an
+    /// unresolved link to geometry): a validator must not call such a file valid.
+    pub lost: bool,
 }
 
 impl fmt::Display for Warning {

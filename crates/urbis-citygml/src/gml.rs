@@ -209,14 +209,14 @@ pub fn points_of(ctx: &mut Ctx, dom: &Dom<'_>, node: u32) -> Vec<[f64; 3]> {
             "pointProperty" | "pointRep" => {
                 match dom.child(child, "Point") {
                     Some(p) => out.extend(points_of(ctx, dom, p)),
-                    None => ctx.warn(dom, child, "a point given by reference is not supported"),
+                    None => ctx.warn_lost(dom, child, "a point given by reference is not supported"),
                 }
                 Ok(())
             }
             _ => Ok(()),
         };
         if let Err(message) = result {
-            ctx.warn(dom, child, &format!("{message}; the element is skipped"));
+            ctx.warn_lost(dom, child, &format!("{message}; the element is skipped"));
             return Vec::new();
         }
     }
@@ -244,7 +244,7 @@ fn ring_of(ctx: &mut Ctx, dom: &Dom<'_>, node: u32) -> Option<Ring> {
         points.pop();
     }
     if points.len() < 3 {
-        ctx.warn(
+        ctx.warn_lost(
             dom,
             node,
             &format!(
@@ -268,7 +268,7 @@ pub fn curve_lines(ctx: &mut Ctx, dom: &Dom<'_>, node: u32) -> Vec<Vec<[f64; 3]>
             let pts = points_of(ctx, dom, node);
             if pts.len() < 2 {
                 if !pts.is_empty() {
-                    ctx.warn(dom, node, "a curve with fewer than 2 points is skipped");
+                    ctx.warn_lost(dom, node, "a curve with fewer than 2 points is skipped");
                 }
                 return Vec::new();
             }
@@ -335,7 +335,7 @@ pub fn with_target<T: Default>(
     match target {
         Target::Local(n) => {
             if ctx.link_depth >= MAX_LINK_DEPTH {
-                ctx.warn(dom, n, "xlink:href chain too deep (a cycle?); not followed");
+                ctx.warn_lost(dom, n, "xlink:href chain too deep (a cycle?); not followed");
                 return T::default();
             }
             ctx.link_depth += 1;
@@ -417,9 +417,9 @@ pub fn collect_surfaces(
                     rings,
                 });
             } else if exterior_ok {
-                ctx.warn(dom, node, "a polygon without an exterior ring is skipped");
+                ctx.warn_lost(dom, node, "a polygon without an exterior ring is skipped");
             } else {
-                ctx.warn(
+                ctx.warn_lost(
                     dom,
                     node,
                     "a polygon whose exterior ring is unusable is skipped",
@@ -451,7 +451,7 @@ pub fn collect_surfaces(
         }
         other => {
             let message = format!("geometry element {other} is not supported here; skipped");
-            ctx.warn(dom, node, &message);
+            ctx.warn_lost(dom, node, &message);
         }
     }
     if pushed {
@@ -549,7 +549,7 @@ pub fn geometry_of(ctx: &mut Ctx, dom: &Dom<'_>, node: u32) -> Option<RawGeometr
             g = RawGeometry::new(GeometryType::Solid, id);
             solid_shells(ctx, dom, node, &mut g);
             if g.shells.len() == 1 {
-                ctx.warn(dom, node, "a Solid without an exterior shell is skipped");
+                ctx.warn_lost(dom, node, "a Solid without an exterior shell is skipped");
                 return None;
             }
         }
@@ -587,7 +587,7 @@ pub fn geometry_of(ctx: &mut Ctx, dom: &Dom<'_>, node: u32) -> Option<RawGeometr
             g.lines = curve_lines(ctx, dom, node);
         }
         other => {
-            ctx.warn(
+            ctx.warn_lost(
                 dom,
                 node,
                 &format!("geometry type {other} is not supported; skipped"),

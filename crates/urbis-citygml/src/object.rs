@@ -42,6 +42,8 @@ pub struct Shared {
     pub crs: Option<urbis_model::Crs>,
     /// The file is ISO-8859-1 (converted to UTF-8 member by member).
     pub latin1: bool,
+    /// The file's coordinates are northing (latitude) first: swap them to x = easting.
+    pub swap_xy: bool,
 }
 
 /// The result of converting one member.
@@ -53,6 +55,8 @@ pub struct Converted {
     pub warnings: Vec<crate::Warning>,
     /// Keys of once-per-file warnings among them.
     pub once: Vec<String>,
+    /// Links into other documents (not followed).
+    pub external_links: u64,
 }
 
 /// The LoD of a `lodN...` property, if it is one: "0" to "3" (LoD4 becomes "3").
@@ -145,7 +149,7 @@ pub fn convert_member(
         shared,
         member,
         local_app: AppearanceIndex::default(),
-        pool: VertexPool::new(shared.transform),
+        pool: VertexPool::new(shared.transform, shared.swap_xy),
         fa: FeatureAppearance::default(),
         objects: Vec::new(),
         links: Vec::new(),
@@ -160,7 +164,7 @@ pub fn convert_member(
     }
     let mut out = Converted::default();
     if dom.attr(0, "href").is_some() && dom.first_child(0).is_none() {
-        w.ctx.warn(
+        w.ctx.warn_lost(
             &dom,
             0,
             "a member given by reference is not supported; skipped",
@@ -176,7 +180,7 @@ pub fn convert_member(
             {
                 match dom.first_child(comp) {
                     Some(c) => out.features.push(w.feature(c, lod.clone())),
-                    None => w.ctx.warn(
+                    None => w.ctx.warn_lost(
                         &dom,
                         comp,
                         "a relief component given by reference is not supported; skipped",
@@ -189,17 +193,18 @@ pub fn convert_member(
     }
     out.warnings = w.ctx.warnings;
     out.once = w.ctx.once;
+    out.external_links = w.ctx.external_links;
     Ok(out)
 }
 
 impl Walker<'_, '_> {
     fn feature(&mut self, node: u32, lod: Option<String>) -> Feature {
-        self.pool = VertexPool::new(self.shared.transform);
+        self.pool = VertexPool::new(self.shared.transform, self.shared.swap_xy);
         self.fa = FeatureAppearance::default();
         self.objects = Vec::new();
         let id = self.object(node, None, lod);
         self.resolve_links();
-        let pool = std::mem::replace(&mut self.pool, VertexPool::new(self.shared.transform));
+        let pool = std::mem::replace(&mut self.pool, VertexPool::new(self.shared.transform, self.shared.swap_xy));
         let fa = std::mem::take(&mut self.fa);
         Feature {
             id,
@@ -641,7 +646,7 @@ impl Walker<'_, '_> {
     fn instance(&mut self, p: u32) -> Option<Geometry> {
         let dom = self.dom;
         let Some(implicit) = dom.first_child(p) else {
-            self.ctx.warn(
+            self.ctx.warn_lost(
                 dom,
                 p,
                 "an implicit geometry given by reference is not supported; skipped",
@@ -650,7 +655,7 @@ impl Walker<'_, '_> {
         };
         let template = self.shared.templates.find(self.member, implicit, dom);
         let Some(template) = template else {
-            self.ctx.warn(
+            self.ctx.warn_lost(
                 dom,
                 implicit,
                 "ImplicitGeometry without a usable relative geometry; skipped",
@@ -683,7 +688,7 @@ impl Walker<'_, '_> {
             .map(|pt| crate::gml::points_of(&mut self.ctx, dom, pt))
             .and_then(|pts| pts.first().copied());
         let Some(point) = point else {
-            self.ctx.warn(
+            self.ctx.warn_lost(
                 dom,
                 implicit,
                 "ImplicitGeometry without a reference point; skipped",
@@ -697,6 +702,10 @@ impl Walker<'_, '_> {
                 return None;
             }
         };
+        if self.shared.swap_xy {
+            // The template's vertices are swapped too: conjugate the matrix by the swap.
+            matrix = swap_matrix_axes(matrix);
+        }
         let mut g = Geometry::new(GeometryType::GeometryInstance, None);
         g.boundaries.vertices.push(index);
         g.instance = Some(GeometryInstance {
@@ -705,6 +714,23 @@ impl Walker<'_, '_> {
         });
         Some(g)
     }
+}
+
+/// A row-major 4×4 matrix acting on swapped x/y coordinates: rows 0 and 1 exchanged, then
+/// columns 0 and 1.
+fn swap_matrix_axes(m: [f64; 16]) -> [f64; 16] {
+    let mut out = m;
+    for r in 0..4 {
+        for c in 0..4 {
+            let swap = |i: usize| match i {
+                0 => 1,
+                1 => 0,
+                other => other,
+            };
+            out[r * 4 + c] = m[swap(r) * 4 + swap(c)];
+        }
+    }
+    out
 }
 
 /// True when every polygon under `node` has a gml:id in `used` (and there is at least one).

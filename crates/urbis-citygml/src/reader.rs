@@ -22,7 +22,7 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
 use std::sync::Arc;
-use urbis_model::{Crs, Feature, Header, JsonMap, Transform};
+use urbis_model::{AxisOrder, Crs, Feature, Header, JsonMap, Transform};
 
 /// Input bytes converted per batch.
 const BATCH_BYTES: u64 = 2 << 20;
@@ -32,6 +32,8 @@ const BATCH_BYTES: u64 = 2 << 20;
 pub struct Options {
     /// Turn warnings (skipped geometry, unresolved links...) into errors.
     pub strict: bool,
+    /// Which way round the coordinates are: decided from the CRS and the evidence by default.
+    pub axes: AxisOrder,
 }
 
 /// True when the file at `path` starts (after a byte-order mark and blanks) with `<`: XML,
@@ -78,6 +80,12 @@ pub struct Reader {
     batch_warnings: Vec<Warning>,
     once: HashSet<String>,
     options: Options,
+    /// Warnings so far that report geometry not kept.
+    lost: u64,
+    /// Links into other documents so far (not followed).
+    external_links: u64,
+    /// True once the end-of-file summary warnings were given.
+    summarized: bool,
 }
 
 fn read_span(file: &File, path: &Path, start: u64, end: u64) -> Result<Vec<u8>> {
@@ -321,14 +329,12 @@ impl Reader {
                 warnings.push(Warning {
                     location: Location::default(),
                     message: note,
+                    lost: false,
                 });
             }
         }
         if let Some(c) = &crs {
             metadata.insert("referenceSystem".into(), json!(c.to_url()));
-        }
-        if let Some(e) = extent {
-            metadata.insert("geographicalExtent".into(), json!(e));
         }
         let scale = match &crs {
             Some(c) if is_geographic(c) => [1e-7, 1e-7, 1e-3],
@@ -345,11 +351,38 @@ impl Reader {
             index: Some(index),
             crs: crs.clone(),
             latin1: declared_latin1(&file),
+            swap_xy: false,
         };
-        let translate = match extent {
+        let mut translate = match extent {
             Some(e) => Some([e[0], e[1], e[2]]),
             None => first_point(&file, path, &shared, pending.make_contiguous()),
         };
+        let samples: Vec<[f64; 2]> = match (extent, translate) {
+            (Some(e), _) => vec![[e[0], e[1]], [e[3], e[4]]],
+            (None, Some(t)) => vec![[t[0], t[1]]],
+            (None, None) => Vec::new(),
+        };
+        let (swap_xy, axis_note) = axis_order(options.axes, crs.as_ref(), &samples, || {
+            first_solids_outward(&file, path, &shared, pending.make_contiguous())
+        });
+        if let Some(note) = axis_note {
+            warnings.push(Warning {
+                location: Location::default(),
+                message: note,
+                lost: false,
+            });
+        }
+        if swap_xy {
+            shared.swap_xy = true;
+            translate = translate.map(|t| [t[1], t[0], t[2]]);
+            extent = extent.map(|e| [e[1], e[0], e[2], e[4], e[3], e[5]]);
+            if let Some(t) = Arc::get_mut(&mut shared.templates) {
+                t.swap_xy();
+            }
+        }
+        if let Some(e) = extent {
+            metadata.insert("geographicalExtent".into(), json!(e));
+        }
         // Coordinates that look like degrees (a geographic CRS urbis does not list, such as
         // JGD2011's EPSG:6697) get the geographic scale too: millimetres would be ~100 m there.
         let mut scale = scale;
@@ -390,6 +423,9 @@ impl Reader {
             batch_warnings: Vec::new(),
             once: HashSet::new(),
             options,
+            lost: 0,
+            external_links: 0,
+            summarized: false,
         };
         for w in warnings {
             reader.record(w)?;
@@ -399,6 +435,9 @@ impl Reader {
     }
 
     fn record(&mut self, mut w: Warning) -> Result<()> {
+        if w.lost {
+            self.lost += 1;
+        }
         if let Some((key, rest)) = w.message.strip_prefix('[').and_then(|m| m.split_once("] ")) {
             if !self.once.insert(key.to_string()) {
                 return Ok(());
@@ -413,6 +452,28 @@ impl Reader {
         }
         self.batch_warnings.push(w);
         Ok(())
+    }
+
+    /// The end-of-file warning that totals the links into other documents (the first was
+    /// reported where it stands).
+    fn summarize_losses(&mut self) -> Result<()> {
+        if std::mem::replace(&mut self.summarized, true) || self.external_links < 2 {
+            return Ok(());
+        }
+        self.record(Warning {
+            location: Location::default(),
+            message: format!(
+                "{} xlink:href values in all point outside this file and were not followed: the geometry they name is not kept",
+                self.external_links
+            ),
+            lost: true,
+        })
+    }
+
+    /// How many warnings so far report geometry that was not kept (skipped polygons, solids
+    /// or links); 0 when everything the file holds was read.
+    pub fn lost_count(&self) -> u64 {
+        self.lost
     }
 
     /// Warnings found while opening (model-level parts, CRS).
@@ -490,7 +551,10 @@ impl Reader {
             Some(rx) => rx.recv().unwrap_or_else(|_| Ok(Vec::new()))?,
             None => match self.take_batch()? {
                 Some(batch) => convert_batch(&self.shared, &self.file, &self.path, &batch)?,
-                None => return Ok(None),
+                None => {
+                    self.summarize_losses()?;
+                    return Ok(None);
+                }
             },
         };
         // Start the next batch on the thread pool before handing this one over.
@@ -510,6 +574,7 @@ impl Reader {
         for r in results {
             match r {
                 Ok(c) => {
+                    self.external_links += c.external_links;
                     features.extend(c.features);
                     for w in c.warnings {
                         self.record(w)?;
@@ -576,6 +641,77 @@ fn convert_batch(
             convert_member(shared, *k, slice, m.line)
         })
         .collect())
+}
+
+/// Whether to swap the file's first two coordinates, and a note for the user: as the user
+/// chose, else by the CRS's registered axis order checked against its area of use with the
+/// sample points (as written). When the area of use does not settle it, the orientation of
+/// the first solids does (`solids_outward`: `Some(true)` when they face outwards as written):
+/// exchanging x and y turns every shell inside out. Without an EPSG CRS the coordinates are
+/// taken as written.
+fn axis_order(
+    choice: AxisOrder,
+    crs: Option<&Crs>,
+    samples: &[[f64; 2]],
+    solids_outward: impl FnOnce() -> Option<bool>,
+) -> (bool, Option<String>) {
+    match choice {
+        AxisOrder::Swap => return (true, None),
+        AxisOrder::AsWritten => return (false, None),
+        AxisOrder::Auto => {}
+    }
+    let Some(code) = crs.and_then(|c| c.epsg_code()) else {
+        return (false, None);
+    };
+    let d = urbis_geom::axes::decide(code, samples);
+    if d.conclusive {
+        return (d.swap, d.warning);
+    }
+    match solids_outward() {
+        Some(outward) if outward == d.swap => {
+            // The area of use left it open and the solids say otherwise: they decide.
+            let registered = urbis_geom::axes::crs_facts(code).is_some_and(|f| f.northing_first());
+            let order = if outward {
+                "as written, x first"
+            } else {
+                "with the first two exchanged (y first)"
+            };
+            let register = if outward == registered {
+                format!(", not as EPSG:{code} registers them")
+            } else {
+                String::new()
+            };
+            (
+                !outward,
+                Some(format!(
+                    "the area of use of EPSG:{code} does not tell the axis order, but the solids face outwards only with the coordinates read {order}{register}: read that way (force either order with --swap-axes or --no-swap-axes)"
+                )),
+            )
+        }
+        _ => (d.swap, d.warning),
+    }
+}
+
+/// Whether the solids of the first members face outwards as written (see
+/// [`urbis_geom::orientation::OrientationVotes::verdict`]).
+fn first_solids_outward(
+    file: &File,
+    path: &Path,
+    shared: &Shared,
+    members: &[(usize, Member)],
+) -> Option<bool> {
+    let mut votes = urbis_geom::orientation::OrientationVotes::default();
+    for (k, m) in members.iter().take(16) {
+        let Ok(bytes) = read_span(file, path, m.start, m.end) else {
+            break;
+        };
+        if let Ok(converted) = convert_member(shared, *k, &bytes, m.line) {
+            for f in &converted.features {
+                votes.add_feature(f, &shared.transform);
+            }
+        }
+    }
+    votes.verdict()
 }
 
 /// The first coordinate of the first city object (for the transform's translation when the

@@ -73,10 +73,9 @@ pub fn parse_srs_name(srs: &str) -> (Option<Crs>, Option<String>) {
     }
 }
 
-/// True for geographic CRSs whose coordinates are degrees.
+/// True for geographic CRSs (and compounds of one) whose coordinates are degrees.
 pub fn is_geographic(crs: &Crs) -> bool {
-    matches!(
-        crs.epsg_code(),
-        Some(4326 | 4258 | 4979 | 4937 | 4269 | 4283 | 7844 | 4167 | 4019 | 4617 | 6668 | 6697)
-    )
+    crs.epsg_code()
+        .and_then(urbis_geom::axes::crs_facts)
+        .is_some_and(|f| f.geographic)
 }

@@ -1,6 +1,8 @@
 //! 3D geometry for urbis, one algorithm per module in the manner of `georust/geo`.
 
+pub mod axes;
 pub mod footprint;
+pub mod orientation;
 pub mod plane;
 pub mod project;
 pub mod reproject;

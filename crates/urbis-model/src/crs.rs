@@ -91,3 +91,19 @@ impl fmt::Display for Crs {
         write!(f, "{}:{}", self.authority, self.code)
     }
 }
+
+/// Which way round the first two coordinates of an input are, as the user chose it.
+///
+/// urbis keeps x = easting (longitude) and y = northing (latitude). `Auto` lets the reader
+/// decide: for CityGML from the CRS's registered axis order checked against its area of use,
+/// for CityJSON as the specification says (x first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AxisOrder {
+    /// The reader decides from the format and the evidence.
+    #[default]
+    Auto,
+    /// The first coordinate is the northing (latitude): swap the first two (`--swap-axes`).
+    Swap,
+    /// The first coordinate is the easting (longitude): take them as written (`--no-swap-axes`).
+    AsWritten,
+}

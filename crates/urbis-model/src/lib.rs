@@ -24,7 +24,7 @@ pub mod transform;
 pub use appearance::{Appearance, MaterialTheme, TextureTheme};
 pub use boundaries::Boundaries;
 pub use cityobject::{Address, CityObject};
-pub use crs::Crs;
+pub use crs::{AxisOrder, Crs};
 pub use feature::Feature;
 pub use geometry::{
     semantic_type, Geometry, GeometryInstance, GeometryType, SemanticSurface, Semantics,

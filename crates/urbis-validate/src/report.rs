@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use urbis_model::AxisOrder;
 
 /// How OBJ/OFF/POLY polygons are to be assembled (CityJSON says it itself).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -42,6 +43,9 @@ pub struct Report {
     pub schema: Vec<SchemaIssue>,
     /// Structural errors beyond the schema (parents/children links that do not match).
     pub structure: Vec<SchemaIssue>,
+    /// Geometry the file holds that the reader could not keep (CityGML: skipped polygons,
+    /// solids or unresolved links), each with its location: unchecked, so never valid.
+    pub lost_geometry: Vec<String>,
 }
 
 /// Which checks to run.
@@ -54,6 +58,8 @@ pub struct Checks {
     /// Folders where the schemas of the Extensions a file lists are looked for (after the
     /// file's own folder), by the file name of their URL; they are never downloaded.
     pub extension_dirs: Vec<PathBuf>,
+    /// Which way round the input's first two coordinates are (`--swap-axes`).
+    pub axes: AxisOrder,
 }
 
 impl Default for Checks {
@@ -62,6 +68,7 @@ impl Default for Checks {
             schema: true,
             geometry: true,
             extension_dirs: Vec::new(),
+            axes: AxisOrder::Auto,
         }
     }
 }
@@ -75,6 +82,7 @@ impl Report {
         self.file_issue.is_none()
             && self.schema.is_empty()
             && self.structure.is_empty()
+            && self.lost_geometry.is_empty()
             && self.objects.iter().all(|o| o.issues.is_empty())
     }
 
@@ -173,6 +181,7 @@ impl Report {
             "structure": self.structure.iter().map(|i| json!({
                 "pointer": i.pointer, "line": i.line, "message": i.message,
             })).collect::<Vec<_>>(),
+            "lost_geometry": self.lost_geometry,
             "warning_messages": self.warnings,
             "features": features,
             "summary": {
@@ -181,6 +190,7 @@ impl Report {
                 "types": by_type.iter().map(|(t, (v, i))| (t.to_string(), json!({"valid": v, "invalid": i}))).collect::<Map<String, Value>>(),
                 "errors": errors,
                 "schema_errors": self.schema.len(),
+                "lost_geometry": self.lost_geometry.len(),
                 "warnings": self.warnings.len(),
             },
         })
@@ -241,7 +251,7 @@ pub fn validate_file_with(
             scope.spawn(|| check_file_with(path, MAX_SCHEMA_ISSUES, &checks.extension_dirs))
         });
         if checks.geometry {
-            validate_geometry(path, opts, &mut report);
+            validate_geometry(path, opts, checks.axes, &mut report);
         }
         if let Some(handle) = schema {
             let checks = handle.join().unwrap_or_else(|_| FileChecks {
@@ -261,9 +271,9 @@ pub fn validate_file_with(
 }
 
 /// The geometric validation of a CityJSON/CityJSONSeq file, batch by batch.
-fn validate_geometry(path: &Path, opts: &Options, report: &mut Report) {
+fn validate_geometry(path: &Path, opts: &Options, axes: AxisOrder, report: &mut Report) {
     if path != Path::new("-") && urbis_citygml::is_xml_file(path) {
-        return validate_citygml(path, opts, report);
+        return validate_citygml(path, opts, axes, report);
     }
     let mut reader = match urbis_cityjson::Reader::open(path) {
         Ok(r) => r,
@@ -272,6 +282,9 @@ fn validate_geometry(path: &Path, opts: &Options, report: &mut Report) {
             return;
         }
     };
+    if axes == AxisOrder::Swap {
+        reader.swap_axes();
+    }
     report.warnings.extend(reader.warnings().iter().cloned());
     let header = reader.header().clone();
     validate_batches(path, &header, opts, report, || {
@@ -281,25 +294,33 @@ fn validate_geometry(path: &Path, opts: &Options, report: &mut Report) {
 
 /// The geometric validation of a CityGML file: the reader's warnings (skipped geometry,
 /// unresolved links) are reported as warnings; XML errors make the file invalid (901).
-fn validate_citygml(path: &Path, opts: &Options, report: &mut Report) {
-    let mut reader = match urbis_citygml::Reader::open(path) {
+fn validate_citygml(path: &Path, opts: &Options, axes: AxisOrder, report: &mut Report) {
+    let options = urbis_citygml::Options {
+        strict: false,
+        axes,
+    };
+    let mut reader = match urbis_citygml::Reader::open_with(path, options) {
         Ok(r) => r,
         Err(e) => {
             report.file_issue = Some(Issue::new(Code::INVALID_INPUT_FILE, e.to_string()));
             return;
         }
     };
-    report
-        .warnings
-        .extend(reader.warnings().iter().map(ToString::to_string));
+    let mut warnings: Vec<urbis_citygml::Warning> = reader.warnings().to_vec();
     let header = reader.header().clone();
-    let mut warnings = Vec::new();
     validate_batches(path, &header, opts, report, || {
         let batch = reader.next_batch().map_err(|e| e.to_string());
-        warnings.extend(reader.take_warnings().iter().map(ToString::to_string));
+        warnings.extend(reader.take_warnings());
         batch
     });
-    report.warnings.extend(warnings);
+    // Geometry the reader could not keep was not checked: an error, not a warning.
+    for w in warnings {
+        if w.lost {
+            report.lost_geometry.push(w.to_string());
+        } else {
+            report.warnings.push(w.to_string());
+        }
+    }
 }
 
 fn validate_batches(

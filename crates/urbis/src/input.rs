@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 use urbis_cityjson::Encoding;
-use urbis_model::{Feature, Header, Summary};
+use urbis_model::{AxisOrder, Feature, Header, Summary};
 
 /// The format of an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,14 +30,14 @@ pub enum Input {
 
 impl Input {
     /// Opens `path` (`-` for stdin), detecting CityGML by its content.
-    pub fn open(path: &Path, strict: bool) -> Result<Input> {
+    pub fn open(path: &Path, strict: bool, axes: AxisOrder) -> Result<Input> {
         if path.as_os_str() == "-" {
             // Spool stdin so that both readers can look at it from the start.
             let mut tmp = tempfile::NamedTempFile::new().context("spooling standard input")?;
             std::io::copy(&mut std::io::stdin().lock(), tmp.as_file_mut())
                 .context("reading standard input")?;
             let tmp_path = tmp.into_temp_path();
-            let input = Self::open_file(&tmp_path, strict)?;
+            let input = Self::open_file(&tmp_path, strict, axes)?;
             return Ok(match input {
                 Input::Gml(r, _) => Input::Gml(r, Some(tmp_path)),
                 json => {
@@ -47,19 +47,22 @@ impl Input {
                 }
             });
         }
-        Self::open_file(path, strict)
+        Self::open_file(path, strict, axes)
     }
 
-    fn open_file(path: &Path, strict: bool) -> Result<Input> {
+    fn open_file(path: &Path, strict: bool, axes: AxisOrder) -> Result<Input> {
         if urbis_citygml::is_xml_file(path) {
-            let options = urbis_citygml::Options { strict };
+            let options = urbis_citygml::Options { strict, axes };
             let reader = urbis_citygml::Reader::open_with(path, options)?;
             for w in reader.warnings() {
                 eprintln!("urbis: warning: {}: {w}", path.display());
             }
             return Ok(Input::Gml(Box::new(reader), None));
         }
-        let reader = urbis_cityjson::Reader::open(path)?;
+        let mut reader = urbis_cityjson::Reader::open(path)?;
+        if axes == AxisOrder::Swap {
+            reader.swap_axes();
+        }
         for w in reader.warnings() {
             eprintln!("urbis: warning: {w}");
         }

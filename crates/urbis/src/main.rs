@@ -32,6 +32,15 @@ struct Cli {
     /// as errors.
     #[arg(long, global = true)]
     strict: bool,
+    /// Read the input's first two coordinates the other way round: the file is written
+    /// northing (latitude) first. Repairs a CityJSON file with x and y exchanged; for CityGML,
+    /// overrides the order urbis takes from the srsName's EPSG definition and area of use.
+    #[arg(long, global = true, conflicts_with = "no_swap_axes")]
+    swap_axes: bool,
+    /// Take the input's coordinates as written, easting (longitude) first, whatever the
+    /// srsName's EPSG definition says (CityGML; CityJSON is read so by default).
+    #[arg(long, global = true)]
+    no_swap_axes: bool,
 }
 
 #[derive(Subcommand)]
@@ -64,6 +73,13 @@ fn main() -> ExitCode {
         }
     };
     pipeline::set_strict(cli.strict);
+    pipeline::set_axes(if cli.swap_axes {
+        urbis_model::AxisOrder::Swap
+    } else if cli.no_swap_axes {
+        urbis_model::AxisOrder::AsWritten
+    } else {
+        urbis_model::AxisOrder::Auto
+    });
     let result = match cli.command {
         Command::Info(a) => cmd::info::run(a),
         Command::Convert(a) => cmd::convert::run_convert(a),

@@ -7,6 +7,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::io::IsTerminal;
 use std::path::Path;
+use urbis_model::AxisOrder;
 use urbis_cityjson::{Encoding, Output, OutputFormat, Writer};
 use urbis_model::{Feature, Header};
 
@@ -99,7 +100,25 @@ pub fn set_strict(strict: bool) {
     STRICT.store(strict, std::sync::atomic::Ordering::Relaxed);
 }
 
+static AXES: std::sync::Mutex<AxisOrder> = std::sync::Mutex::new(AxisOrder::Auto);
+
+/// Sets `--swap-axes` / `--no-swap-axes` for every input opened afterwards.
+pub fn set_axes(axes: AxisOrder) {
+    if let Ok(mut a) = AXES.lock() {
+        *a = axes;
+    }
+}
+
+/// The axis order chosen on the command line.
+pub fn axes() -> AxisOrder {
+    AXES.lock().map(|a| *a).unwrap_or_default()
+}
+
 /// Opens an input (CityJSON, CityJSONSeq or CityGML) and prints its warnings on stderr.
 pub fn open(path: &Path) -> Result<Input> {
-    Input::open(path, STRICT.load(std::sync::atomic::Ordering::Relaxed))
+    Input::open(
+        path,
+        STRICT.load(std::sync::atomic::Ordering::Relaxed),
+        axes(),
+    )
 }

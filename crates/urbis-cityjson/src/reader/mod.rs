@@ -92,6 +92,8 @@ pub struct Reader {
     mode: Mode,
     batch_bytes: usize,
     warnings: Vec<String>,
+    /// Exchange x and y of every vertex (`--swap-axes`).
+    swap_xy: bool,
 }
 
 fn syntax(path: &Path, offset: u64, source: Option<&File>, message: String) -> Error {
@@ -157,6 +159,30 @@ fn locate(source: Option<&File>, offset: u64) -> Location {
     loc.line = Some(line);
     loc.column = Some(col);
     loc
+}
+
+/// The warning of [`urbis_geom::axes::swapped_warning`] for a file's header: its extent
+/// corners, else its translation, tested in its EPSG CRS.
+fn swapped_axes_warning(header: &Header) -> Option<String> {
+    let code = header.crs()?.epsg_code()?;
+    let extent = header
+        .metadata
+        .as_ref()
+        .and_then(|m| m.get("geographicalExtent"))
+        .and_then(|e| e.as_array())
+        .and_then(|e| e.iter().map(|v| v.as_f64()).collect::<Option<Vec<f64>>>())
+        .filter(|e| e.len() == 6);
+    let samples = match extent {
+        Some(e) => vec![[e[0], e[1]], [e[3], e[4]]],
+        None => {
+            let t = header.transform.translate;
+            if t == [0.0; 3] {
+                return None;
+            }
+            vec![[t[0], t[1]]]
+        }
+    };
+    urbis_geom::axes::swapped_warning(code, &samples)
 }
 
 fn scan_error(path: &Path, source: Option<&File>, e: ScanError) -> Error {
@@ -242,6 +268,7 @@ impl Reader {
                 }),
                 batch_bytes: BATCH_BYTES,
                 warnings,
+                swap_xy: false,
             });
         }
         let transform_missing = !first.members.iter().any(|(k, _)| k == "transform");
@@ -312,6 +339,9 @@ impl Reader {
                 ))
             }
         };
+        if let Some(w) = swapped_axes_warning(&header) {
+            warnings.push(format!("{}: {w}", display.display()));
+        }
         Ok(Reader {
             path: display,
             header,
@@ -319,7 +349,31 @@ impl Reader {
             mode,
             batch_bytes: BATCH_BYTES,
             warnings,
+            swap_xy: false,
         })
+    }
+
+    /// Exchanges x and y from here on (`--swap-axes`): for a file written northing (latitude)
+    /// first against the specification. The header's transform and extent are swapped at once,
+    /// every feature's vertices as it is read.
+    pub fn swap_axes(&mut self) {
+        self.swap_xy = !self.swap_xy;
+        let t = &mut self.header.transform;
+        t.scale.swap(0, 1);
+        t.translate.swap(0, 1);
+        if let Some(serde_json::Value::Array(e)) = self
+            .header
+            .metadata
+            .as_mut()
+            .and_then(|m| m.get_mut("geographicalExtent"))
+        {
+            if e.len() == 6 {
+                e.swap(0, 1);
+                e.swap(3, 4);
+            }
+        }
+        // The warning that suggested the swap no longer applies.
+        self.warnings.retain(|w| !w.contains("--swap-axes"));
     }
 
     /// Reads shape only from here on: ids, types, parent/child links and geometry with its
@@ -373,10 +427,21 @@ impl Reader {
         let path = self.path.clone();
         let ctx = self.ctx;
         let budget = self.batch_bytes;
-        match &mut self.mode {
+        let batch = match &mut self.mode {
             Mode::Whole(w) => w.next_batch(&path, ctx, budget),
             Mode::Seq(s) => s.next_batch(&path, ctx, budget),
-        }
+        }?;
+        Ok(match batch {
+            Some(mut features) if self.swap_xy => {
+                for f in &mut features {
+                    for v in &mut f.vertices {
+                        v.swap(0, 1);
+                    }
+                }
+                Some(features)
+            }
+            other => other,
+        })
     }
 
     /// Counts what `urbis info` reports without building the features: types, attribute
@@ -385,12 +450,22 @@ impl Reader {
     pub fn summarize(&mut self) -> Result<Summary> {
         let path = self.path.clone();
         let ctx = self.ctx;
-        let t = self.header.transform;
+        // The file's own transform: the vertices are counted as written, the extent swapped.
+        let mut t = self.header.transform;
+        if self.swap_xy {
+            t.scale.swap(0, 1);
+            t.translate.swap(0, 1);
+        }
         let budget = self.batch_bytes;
-        match &mut self.mode {
+        let mut summary = match &mut self.mode {
             Mode::Whole(w) => w.summarize(&path, ctx, &t),
             Mode::Seq(s) => s.summarize(&path, ctx, &t, budget),
+        }?;
+        if let Some(e) = summary.extent.as_mut().filter(|_| self.swap_xy) {
+            e.swap(0, 1);
+            e.swap(3, 4);
         }
+        Ok(summary)
     }
 
     /// Reads every remaining feature into one vector (for small inputs and tests).

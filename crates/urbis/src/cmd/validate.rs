@@ -107,6 +107,7 @@ pub fn run(a: Args) -> Result<u8> {
         schema: !a.geometry_only,
         geometry: !a.schema_only,
         extension_dirs: a.extension_dirs.clone(),
+        axes: crate::pipeline::axes(),
     };
     let report = validate_file_with(&a.input, &a.interior_shells, primitive, &opts, checks);
     for w in &report.warnings {
@@ -156,6 +157,15 @@ fn print_text(report: &urbis_validate::Report, max_listed: usize) {
                 Some(l) => println!("  line {l} {}: {}", i.pointer, i.message),
                 None => println!("  {}: {}", i.pointer, i.message),
             }
+        }
+    }
+    if !report.lost_geometry.is_empty() {
+        println!(
+            "geometry not read (so not checked): {}",
+            report.lost_geometry.len()
+        );
+        for m in report.lost_geometry.iter().take(max_listed) {
+            println!("  {m}");
         }
     }
     let invalid = report
