@@ -7,7 +7,11 @@
 #   fuzz/run.sh cityjsonseq_reader 300
 #   fuzz/run.sh validator 300            # OFF/OBJ/POLY/CityJSON through urbis-validate
 #   fuzz/run.sh citygml_reader 300       # CityGML 1/2/3
+#   fuzz/run.sh cql2_text 300            # the server's CQL2 text and JSON filter parsers
+#   fuzz/run.sh cql2_json 300
 #
+# -max_len is 200,000 bytes: libFuzzer's default (4 KB) is too small to reach the nesting
+# depths that overflow a recursive parser's stack.
 # Seeds come from ../shared/data; the corpus and any crash-* reproducer stay under fuzz/.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -32,6 +36,11 @@ if [ -z "$(ls -A "$corpus")" ]; then
   elif [ "$target" = citygml_reader ]; then
     # The small CityGML files of every version (the large ones slow each run down).
     find "$data"/citygml -name '*.gml' -size -400k -exec cp {} "$corpus"/ \;
+  elif [ "$target" = cql2_text ]; then
+    printf '%s' "height > 10 AND name LIKE 'A%'" > "$corpus/and"
+    printf '%s' "NOT (a = 1 OR b IN ('x', 'y')) AND S_INTERSECTS(geometry, BBOX(4, 52, 5, 53))" > "$corpus/nested"
+  elif [ "$target" = cql2_json ]; then
+    printf '%s' '{"op":"and","args":[{"op":">","args":[{"property":"h"},10]},{"op":"not","args":[{"op":"isNull","args":[{"property":"n"}]}]}]}' > "$corpus/and"
   elif [ "$target" = cityjsonseq_reader ]; then
     for f in "$data"/cityjsonseq/*.jsonl; do tail -n +2 "$f" | head -3 > "$corpus/$(basename "$f")"; done
   else

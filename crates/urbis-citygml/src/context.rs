@@ -233,9 +233,7 @@ pub const EXTERNAL_LINK_KEY: &str = "external-xlink";
 /// or `.`-suffixed file name), as some producers write links inside the file.
 fn is_bare_id(href: &str) -> bool {
     let mut chars = href.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_alphabetic() || c == '_')
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
         && !href.contains(['/', ':', '#', ' '])
         && !href.to_ascii_lowercase().ends_with(".gml")
         && !href.to_ascii_lowercase().ends_with(".xml")

@@ -94,6 +94,11 @@ pub struct SyntaxError {
 }
 
 /// `part` as a slice of `input` with `input`'s lifetime, when it points into it.
+/// How deep elements may nest inside one member. Real city objects stay far below (a Building
+/// with parts, rooms, openings and their geometry is some 30 levels); the recursive conversions
+/// (geometry, attributes, JSON values) stay well inside their stack at this depth.
+pub const MAX_DEPTH: usize = 256;
+
 fn rebase_str<'a>(input: &'a [u8], part: &[u8]) -> Option<&'a str> {
     let start = (part.as_ptr() as usize).checked_sub(input.as_ptr() as usize)?;
     let end = start.checked_add(part.len())?;
@@ -119,7 +124,8 @@ fn unescape(raw: &str) -> Cow<'_, str> {
 }
 
 impl<'a> Dom<'a> {
-    /// Parses `input` (one element and its content).
+    /// Parses `input` (one element and its content); elements nested deeper than
+    /// [`MAX_DEPTH`] are an error.
     pub fn parse(input: &'a [u8], namespaces: &Arc<Namespaces>) -> Result<Dom<'a>, SyntaxError> {
         use quick_xml::events::Event;
         let mut reader = quick_xml::Reader::from_reader(input);
@@ -145,9 +151,15 @@ impl<'a> Dom<'a> {
             let before = reader.buffer_position();
             let event = reader
                 .read_event()
-                .map_err(|e| error(reader.error_position(), e.to_string()))?;
+                .map_err(|e| error(reader.error_position(), format!("not well-formed: {e}")))?;
             match event {
                 Event::Start(ref e) | Event::Empty(ref e) => {
+                    if stack.len() >= MAX_DEPTH {
+                        return Err(error(
+                            before,
+                            format!("elements are nested more than {MAX_DEPTH} levels deep inside one city object; urbis stops here rather than exhaust its stack (no CityGML content needs that depth)"),
+                        ));
+                    }
                     let is_empty = matches!(event, Event::Empty(_));
                     let qname = rebase_str(input, e.name().as_ref().as_bytes())
                         .ok_or_else(|| error(before, "element name is not UTF-8".into()))?;

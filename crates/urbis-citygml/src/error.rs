@@ -64,8 +64,8 @@ pub enum Error {
         /// The I/O error (in the message, not chained: the CLI prints chains).
         cause: std::io::Error,
     },
-    /// The input is not well-formed XML.
-    #[error("{path}: {location}: not well-formed XML: {message}")]
+    /// The input is not well-formed XML, or nested deeper than urbis reads.
+    #[error("{path}: {location}: XML: {message}")]
     Xml {
         /// The file.
         path: PathBuf,

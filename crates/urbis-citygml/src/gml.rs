@@ -209,7 +209,9 @@ pub fn points_of(ctx: &mut Ctx, dom: &Dom<'_>, node: u32) -> Vec<[f64; 3]> {
             "pointProperty" | "pointRep" => {
                 match dom.child(child, "Point") {
                     Some(p) => out.extend(points_of(ctx, dom, p)),
-                    None => ctx.warn_lost(dom, child, "a point given by reference is not supported"),
+                    None => {
+                        ctx.warn_lost(dom, child, "a point given by reference is not supported")
+                    }
                 }
                 Ok(())
             }

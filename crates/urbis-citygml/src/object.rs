@@ -204,7 +204,10 @@ impl Walker<'_, '_> {
         self.objects = Vec::new();
         let id = self.object(node, None, lod);
         self.resolve_links();
-        let pool = std::mem::replace(&mut self.pool, VertexPool::new(self.shared.transform, self.shared.swap_xy));
+        let pool = std::mem::replace(
+            &mut self.pool,
+            VertexPool::new(self.shared.transform, self.shared.swap_xy),
+        );
         let fa = std::mem::take(&mut self.fa);
         Feature {
             id,
@@ -356,7 +359,17 @@ impl Walker<'_, '_> {
         }
         let first = dom.first_child(p);
         match local {
-            "appearance" | "parent" | "generalizesTo" | "metaDataProperty" => return,
+            "appearance" | "parent" | "metaDataProperty" => return,
+            "dynamizer" | "generalizesTo" => {
+                // Links CityJSON cannot hold: named once per file.
+                self.ctx.warn_once(
+                    &format!("skipped-{local}"),
+                    dom,
+                    p,
+                    &format!("{local} (a CityGML link to other features or sources) has no CityJSON equivalent; every {local} is skipped"),
+                );
+                return;
+            }
             "boundedBy" if first.is_some_and(|c| dom.node(c).local == "Envelope") => return,
             "lod" => {
                 state.lod = Some(dom.text(p).to_string());

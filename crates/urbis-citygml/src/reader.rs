@@ -24,16 +24,22 @@ use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 use urbis_model::{AxisOrder, Crs, Feature, Header, JsonMap, Transform};
 
+/// The quantum of geographic coordinates: 1e-9° (0.1 mm on the ground, below the 1 mm snap
+/// tolerance of validation; PLATEAU writes 14 decimals) and millimetres in height.
+const GEOGRAPHIC_SCALE: [f64; 3] = [1e-9, 1e-9, 1e-3];
+
 /// Input bytes converted per batch.
 const BATCH_BYTES: u64 = 2 << 20;
 
 /// Reading options.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Turn warnings (skipped geometry, unresolved links...) into errors.
     pub strict: bool,
     /// Which way round the coordinates are: decided from the CRS and the evidence by default.
     pub axes: AxisOrder,
+    /// The CRS of a file whose geometry names none (`--crs`); a file's own srsName wins.
+    pub crs: Option<Crs>,
 }
 
 /// True when the file at `path` starts (after a byte-order mark and blanks) with `<`: XML,
@@ -86,6 +92,8 @@ pub struct Reader {
     external_links: u64,
     /// True once the end-of-file summary warnings were given.
     summarized: bool,
+    /// True once [`Reader::take_lost_total`] answered.
+    lost_told: bool,
 }
 
 fn read_span(file: &File, path: &Path, start: u64, end: u64) -> Result<Vec<u8>> {
@@ -310,8 +318,19 @@ impl Reader {
                 }
                 MemberKind::Other => {
                     let local = dom.node(0).local;
-                    if local == "name" && !metadata.contains_key("title") {
-                        metadata.insert("title".into(), json!(dom.text(0)));
+                    match local {
+                        "name" if !metadata.contains_key("title") => {
+                            metadata.insert("title".into(), json!(dom.text(0)));
+                        }
+                        "name" | "description" | "metaDataProperty" => {}
+                        // Versions, version transitions, dynamizers, feature collections of
+                        // other kinds: named once each, never dropped without a word.
+                        other => member_ctx.warn_once(
+                            &format!("skipped-member-{other}"),
+                            &dom,
+                            0,
+                            &format!("{other} members are not read (urbis maps city objects, appearances and the envelope); every {other} is skipped"),
+                        ),
                     }
                 }
                 MemberKind::CityObjects => templates.add_member(&mut member_ctx, k, &dom, &global),
@@ -333,11 +352,14 @@ impl Reader {
                 });
             }
         }
+        if crs.is_none() {
+            crs = options.crs.clone();
+        }
         if let Some(c) = &crs {
             metadata.insert("referenceSystem".into(), json!(c.to_url()));
         }
         let scale = match &crs {
-            Some(c) if is_geographic(c) => [1e-7, 1e-7, 1e-3],
+            Some(c) if is_geographic(c) => GEOGRAPHIC_SCALE,
             _ => [1e-3; 3],
         };
         let mut shared = Shared {
@@ -388,7 +410,7 @@ impl Reader {
         let mut scale = scale;
         if let Some(t) = translate {
             if t[0].abs() <= 180.0 && t[1].abs() <= 180.0 {
-                scale = [1e-7, 1e-7, 1e-3];
+                scale = GEOGRAPHIC_SCALE;
                 shared.transform.scale = scale;
             }
         }
@@ -426,6 +448,7 @@ impl Reader {
             lost: 0,
             external_links: 0,
             summarized: false,
+            lost_told: false,
         };
         for w in warnings {
             reader.record(w)?;
@@ -474,6 +497,16 @@ impl Reader {
     /// or links); 0 when everything the file holds was read.
     pub fn lost_count(&self) -> u64 {
         self.lost
+    }
+
+    /// At the end of the file, once: how many warnings reported geometry that was not kept,
+    /// when any did (for a closing line that says how much was lost).
+    pub fn take_lost_total(&mut self) -> Option<u64> {
+        let done = self.summarized && self.in_flight.is_none() && self.pending.is_empty();
+        if !done || self.lost == 0 || std::mem::replace(&mut self.lost_told, true) {
+            return None;
+        }
+        Some(self.lost)
     }
 
     /// Warnings found while opening (model-level parts, CRS).

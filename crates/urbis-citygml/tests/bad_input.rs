@@ -45,7 +45,13 @@ fn doc(members: &[String]) -> Vec<u8> {
 
 fn read(text: &[u8], strict: bool) -> Result<(Vec<Feature>, Vec<String>), Error> {
     let f = file(text);
-    let mut r = Reader::open_with(f.path(), Options { strict })?;
+    let mut r = Reader::open_with(
+        f.path(),
+        Options {
+            strict,
+            ..Default::default()
+        },
+    )?;
     let features = r.read_all()?;
     let mut warnings: Vec<String> = r.warnings().iter().map(ToString::to_string).collect();
     warnings.extend(r.take_warnings().iter().map(ToString::to_string));
@@ -273,6 +279,8 @@ fn coordinates_in_degrees_keep_sub_metre_precision() {
     let features = r.read_all().unwrap();
     let t = r.header().transform;
     assert!(t.scale[0] <= 1e-7, "{t:?}");
+    // Latitude first as EPSG:6697 registers it; urbis keeps x = longitude, y = latitude.
     let v = t.apply(features[0].vertices[1]);
-    assert!((v[1] - 139.7672234).abs() < 1e-7, "{v:?}");
+    assert!((v[0] - 139.7672234).abs() < 1e-7, "{v:?}");
+    assert!((v[1] - 35.6812345).abs() < 1e-7, "{v:?}");
 }

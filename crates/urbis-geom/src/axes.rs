@@ -109,9 +109,7 @@ fn parse_line(line: &str) -> Option<CrsFacts> {
 /// ```
 pub fn crs_facts(code: u32) -> Option<CrsFacts> {
     let t = table();
-    t.binary_search_by_key(&code, |f| f.code)
-        .ok()
-        .map(|i| t[i])
+    t.binary_search_by_key(&code, |f| f.code).ok().map(|i| t[i])
 }
 
 /// Which way round a file's first two coordinates are, and why.
@@ -261,7 +259,9 @@ mod tests {
         let t = table();
         assert!(t.len() > 6000, "{}", t.len());
         assert!(t.windows(2).all(|w| w[0].code < w[1].code));
-        for code in [4326, 4979, 4258, 6668, 6697, 31466, 31469, 6669, 6687, 28992, 7415] {
+        for code in [
+            4326, 4979, 4258, 6668, 6697, 31466, 31469, 6669, 6687, 28992, 7415,
+        ] {
             assert!(crs_facts(code).is_some(), "EPSG:{code}");
         }
         assert!(crs_facts(4326).unwrap().geographic);

@@ -2,6 +2,7 @@
 
 pub mod axes;
 pub mod footprint;
+pub mod local_frame;
 pub mod orientation;
 pub mod plane;
 pub mod project;

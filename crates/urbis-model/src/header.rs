@@ -25,6 +25,13 @@ impl Header {
         let url = self.metadata.as_ref()?.get("referenceSystem")?.as_str()?;
         Crs::parse(url)
     }
+
+    /// Names `crs` in `metadata.referenceSystem` (as an OGC URL).
+    pub fn set_crs(&mut self, crs: &Crs) {
+        self.metadata
+            .get_or_insert_with(JsonMap::new)
+            .insert("referenceSystem".into(), crs.to_url().into());
+    }
 }
 
 /// The `geometry-templates` member: template geometries with their own real-valued vertices.

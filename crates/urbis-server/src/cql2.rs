@@ -27,6 +27,7 @@ pub fn parse_text(text: &str, to_native: ToNative) -> Result<Filter, String> {
         tokens,
         at: 0,
         to_native,
+        depth: 0,
     };
     let f = p.or()?;
     if p.at < p.tokens.len() {
@@ -166,6 +167,16 @@ struct Parser<'a> {
     tokens: Vec<Token>,
     at: usize,
     to_native: ToNative<'a>,
+    /// Parentheses and NOTs open around the current token.
+    depth: usize,
+}
+
+/// How deeply CQL2 expressions may nest (parentheses, NOT, AND/OR in JSON). Deeper filters
+/// are refused with a 400: the parser, the SQL translation and dropping the tree all recurse.
+pub const MAX_NESTING: usize = 64;
+
+fn too_deep() -> String {
+    format!("the filter nests more than {MAX_NESTING} levels deep (parentheses, NOT, AND/OR); simplify it")
 }
 
 /// One side of a predicate.
@@ -239,9 +250,23 @@ impl Parser<'_> {
         })
     }
 
+    /// Runs `inner` one nesting level deeper, refusing past [`MAX_NESTING`].
+    fn nested<T>(
+        &mut self,
+        inner: impl FnOnce(&mut Self) -> Result<T, String>,
+    ) -> Result<T, String> {
+        if self.depth >= MAX_NESTING {
+            return Err(too_deep());
+        }
+        self.depth += 1;
+        let result = inner(self);
+        self.depth -= 1;
+        result
+    }
+
     fn not(&mut self) -> Result<Filter, String> {
         if self.eat_word("NOT") {
-            return Ok(Filter::Not(Box::new(self.not()?)));
+            return self.nested(|p| Ok(Filter::Not(Box::new(p.not()?))));
         }
         self.primary()
     }
@@ -249,7 +274,7 @@ impl Parser<'_> {
     fn primary(&mut self) -> Result<Filter, String> {
         if self.peek() == Some(&Token::Open) {
             self.at += 1;
-            let f = self.or()?;
+            let f = self.nested(|p| p.or())?;
             self.expect(Token::Close)?;
             return Ok(f);
         }
@@ -534,6 +559,13 @@ pub fn parse_json(text: &str, to_native: ToNative) -> Result<Filter, String> {
 }
 
 fn json_filter(v: &Value, to_native: ToNative) -> Result<Filter, String> {
+    json_filter_at(v, to_native, 0)
+}
+
+fn json_filter_at(v: &Value, to_native: ToNative, depth: usize) -> Result<Filter, String> {
+    if depth > MAX_NESTING {
+        return Err(too_deep());
+    }
     if let Some(b) = v.as_bool() {
         return Ok(Filter::Const(b));
     }
@@ -560,7 +592,7 @@ fn json_filter(v: &Value, to_native: ToNative) -> Result<Filter, String> {
             }
             let parts = args
                 .iter()
-                .map(|a| json_filter(a, to_native))
+                .map(|a| json_filter_at(a, to_native, depth + 1))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(if op == "and" {
                 Filter::And(parts)
@@ -570,7 +602,11 @@ fn json_filter(v: &Value, to_native: ToNative) -> Result<Filter, String> {
         }
         "not" => {
             arity(1)?;
-            Ok(Filter::Not(Box::new(json_filter(&args[0], to_native)?)))
+            Ok(Filter::Not(Box::new(json_filter_at(
+                &args[0],
+                to_native,
+                depth + 1,
+            )?)))
         }
         "=" | "<>" | "<" | "<=" | ">" | ">=" => {
             arity(2)?;
@@ -786,6 +822,36 @@ mod tests {
         ] {
             let e = t(bad).expect_err(bad);
             assert!(!e.is_empty(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let parens = format!("{}a = 1{}", "(".repeat(3000), ")".repeat(3000));
+        let nots = format!("{}a = 1", "NOT ".repeat(3000));
+        for text in [parens, nots] {
+            let e = t(&text).unwrap_err();
+            assert!(e.contains("nests more than 64"), "{e}");
+        }
+        // Exactly at the limit still parses.
+        let ok = format!(
+            "{}a = 1{}",
+            "(".repeat(MAX_NESTING),
+            ")".repeat(MAX_NESTING)
+        );
+        assert!(t(&ok).is_ok());
+        let leaf = r#"{"op":"=","args":[{"property":"a"},1]}"#;
+        for depth in [MAX_NESTING + 1, 120, 5000] {
+            let json = format!(
+                "{}{leaf}{}",
+                r#"{"op":"not","args":["#.repeat(depth),
+                "]}".repeat(depth)
+            );
+            let e = parse_json(&json, &|p| Some(p)).unwrap_err();
+            assert!(
+                e.contains("nests more than") || e.contains("recursion limit"),
+                "{depth}: {e}"
+            );
         }
     }
 

@@ -66,16 +66,73 @@ fn number_list(s: &str, what: &str) -> Result<Vec<f64>, ApiError> {
         .collect()
 }
 
+/// True for an RFC 3339 full date (`2020-02-29`) or date-time (`2020-02-29T12:00:00Z`,
+/// fractions and offsets allowed) that exists in the calendar.
+fn is_rfc3339(v: &str) -> bool {
+    let num = |s: &str, len: usize| -> Option<u32> {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
+    };
+    let (date, time) = match v.find(['T', 't', ' ']) {
+        Some(i) => (&v[..i], Some(&v[i + 1..])),
+        None => (v, None),
+    };
+    let mut parts = date.split('-');
+    let (Some(y), Some(m), Some(d), None) = (
+        parts.next().and_then(|p| num(p, 4)),
+        parts.next().and_then(|p| num(p, 2)),
+        parts.next().and_then(|p| num(p, 2)),
+        parts.next(),
+    ) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    if d == 0 || d > days {
+        return false;
+    }
+    let Some(time) = time else {
+        return true;
+    };
+    // hh:mm:ss[.frac](Z|±hh:mm)
+    let (clock, zone) = match time.find(['Z', 'z', '+', '-']) {
+        Some(i) => time.split_at(i),
+        None => return false,
+    };
+    let zone_ok = matches!(zone, "Z" | "z")
+        || (zone.len() == 6
+            && num(&zone[1..3], 2).is_some_and(|h| h < 24)
+            && &zone[3..4] == ":"
+            && num(&zone[4..6], 2).is_some_and(|m| m < 60));
+    let (hms, frac) = clock.split_once('.').unwrap_or((clock, "0"));
+    let mut t = hms.split(':');
+    let (Some(h), Some(mi), Some(s), None) = (
+        t.next().and_then(|p| num(p, 2)),
+        t.next().and_then(|p| num(p, 2)),
+        t.next().and_then(|p| num(p, 2)),
+        t.next(),
+    ) else {
+        return false;
+    };
+    zone_ok
+        && h < 24
+        && mi < 60
+        && s <= 60
+        && !frac.is_empty()
+        && frac.bytes().all(|b| b.is_ascii_digit())
+}
+
 fn parse_datetime(s: &str) -> Result<[Option<String>; 2], ApiError> {
     let check = |v: &str| -> Result<Option<String>, ApiError> {
         if v.is_empty() || v == ".." {
             return Ok(None);
         }
-        let ok = v.len() >= 4
-            && v[..4].chars().all(|c| c.is_ascii_digit())
-            && v.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '.' | '+'));
-        if ok {
+        if is_rfc3339(v) {
             Ok(Some(v.to_string()))
         } else {
             Err(ApiError::bad(format!(
@@ -121,6 +178,7 @@ fn parse_request(
             Format::GeoJson,
             Format::Json,
             Format::Html,
+            Format::CityJson,
             Format::CityJsonSeq,
         ],
         Format::GeoJson,
@@ -217,7 +275,18 @@ fn parse_request(
                 )))
             }
         };
-        filters.push(parsed.map_err(|e| ApiError::bad(format!("filter: {e}")))?);
+        let parsed = parsed.map_err(|e| ApiError::bad(format!("filter: {e}")))?;
+        if let Some(unknown) = parsed
+            .attributes()
+            .into_iter()
+            .find(|a| !c.attributes.iter().any(|k| k == a))
+        {
+            return Err(ApiError::bad(format!(
+                "filter: unknown property '{unknown}': no feature of collection '{}' has it (the queryables are listed at /collections/{}/queryables)",
+                c.id, c.id
+            )));
+        }
+        filters.push(parsed);
     }
     for (k, v) in params {
         if RESERVED.contains(&k.as_str()) {
@@ -238,11 +307,11 @@ fn parse_request(
         _ => Some(Filter::And(filters)),
     };
     q.fields = match (format, crs) {
-        (Format::CityJsonSeq, _) => Fields::Body,
+        (Format::CityJson | Format::CityJsonSeq, _) => Fields::Body,
         (_, RequestCrs::Native(_)) => Fields::SummaryNative,
         _ => Fields::Summary,
     };
-    if format == Format::CityJsonSeq
+    if matches!(format, Format::CityJson | Format::CityJsonSeq)
         && !matches!(crs, RequestCrs::Native(_))
         && get("crs").is_some()
     {
@@ -388,6 +457,24 @@ pub async fn items(
         ));
     }
     let mut r = match req.format {
+        Format::CityJson => {
+            let header = c.header.clone();
+            let bodies: Vec<Vec<u8>> = found.items.into_iter().filter_map(|i| i.body).collect();
+            let doc = tokio::task::spawn_blocking(move || cityjson_page(&header, &bodies))
+                .await
+                .map_err(ApiError::internal)??;
+            let mut r = respond(Format::CityJson, &tag, doc);
+            let link: Vec<String> = links
+                .iter()
+                .map(|(href, rel)| {
+                    format!("<{href}>; rel=\"{rel}\"; type=\"application/city+json\"")
+                })
+                .collect();
+            if let Ok(v) = axum::http::HeaderValue::from_str(&link.join(", ")) {
+                r.headers_mut().insert(axum::http::header::LINK, v);
+            }
+            r
+        }
         Format::Html => {
             let mut body =
                 String::from("<table><tr><th>id</th><th>type</th><th>properties</th></tr>");
@@ -469,6 +556,39 @@ pub async fn items(
     };
     content_crs(&mut r, req.crs);
     Ok(r)
+}
+
+/// One CityJSON document holding a page of features (as ldproxy offers `/items` in
+/// `application/city+json`): the collection's header with the features' vertices merged and
+/// their materials and textures de-duplicated, through the same writer as `urbis convert`.
+fn cityjson_page(header_line: &str, bodies: &[Vec<u8>]) -> Result<Vec<u8>, ApiError> {
+    use std::io::Write;
+    let dir = tempfile::tempdir().map_err(ApiError::internal)?;
+    let seq = dir.path().join("page.city.jsonl");
+    let mut text = Vec::with_capacity(
+        header_line.len() + bodies.iter().map(Vec::len).sum::<usize>() + bodies.len() + 1,
+    );
+    text.extend_from_slice(header_line.as_bytes());
+    text.push(b'\n');
+    for b in bodies {
+        text.extend_from_slice(b);
+        text.push(b'\n');
+    }
+    std::fs::File::create(&seq)
+        .and_then(|mut f| f.write_all(&text))
+        .map_err(ApiError::internal)?;
+    let mut reader = urbis_cityjson::Reader::open(&seq).map_err(ApiError::internal)?;
+    let header = reader.header().clone();
+    let path = dir.path().join("page.city.json");
+    let out = urbis_cityjson::Output::create(&path).map_err(ApiError::internal)?;
+    let mut writer =
+        urbis_cityjson::Writer::new(out, urbis_cityjson::OutputFormat::CityJson, &header)
+            .map_err(ApiError::internal)?;
+    while let Some(batch) = reader.next_batch().map_err(ApiError::internal)? {
+        writer.write_batch(&batch).map_err(ApiError::internal)?;
+    }
+    writer.finish().map_err(ApiError::internal)?;
+    std::fs::read(&path).map_err(ApiError::internal)
 }
 
 /// Streams CityJSONSeq: the collection's header line, then one line per matching feature.
@@ -670,5 +790,11 @@ mod tests {
         assert!(parse_datetime("../..").is_err());
         assert!(parse_datetime("2021-01-01/2020-01-01").is_err());
         assert!(parse_datetime("yesterday").is_err());
+        assert!(parse_datetime("9999-99-99").is_err());
+        assert!(parse_datetime("2021-02-29").is_err());
+        assert!(parse_datetime("2020-02-29").is_ok());
+        assert!(parse_datetime("2020-02-29T23:59:60.5+09:00").is_ok());
+        assert!(parse_datetime("2020-02-29T24:00:00Z").is_err());
+        assert!(parse_datetime("2020-02-29T12:00:00").is_err());
     }
 }

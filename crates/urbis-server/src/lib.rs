@@ -172,7 +172,17 @@ pub fn router(store: Arc<dyn Store>, config: Config) -> Router {
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(cors)
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            // One line per request on stderr at INFO (method, URI, status, latency): the
+            // default `warn,tower_http=info` filter of `urbis serve` shows it.
+            TraceLayer::new_for_http()
+                .make_span_with(
+                    tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO),
+                )
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO),
+                ),
+        )
 }
 
 /// Serves `router` on `listener` until Ctrl-C or SIGTERM.

@@ -41,15 +41,17 @@ pub fn document(base: &str, config: &Config) -> Value {
             json!({"type": "object"}),
         )
     };
-    let features = response(
-        "The features",
-        &[
-            "application/geo+json",
-            "text/html",
-            "application/city+json-seq",
-        ],
-        json!({"$ref": "#/components/schemas/FeatureCollection"}),
-    );
+    // Each encoding with its own schema: GeoJSON pages are FeatureCollections, a CityJSON page
+    // is one CityJSON object, CityJSONSeq is text (JSON lines), HTML is text.
+    let features = json!({
+        "description": "The features",
+        "content": {
+            "application/geo+json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}},
+            "text/html": {"schema": {"type": "string"}},
+            "application/city+json": {"schema": {"type": "object", "required": ["type", "version", "CityObjects", "vertices"], "properties": {"type": {"type": "string", "enum": ["CityJSON"]}}}},
+            "application/city+json-seq": {"schema": {"type": "string"}},
+        }
+    });
     let feature = response(
         "A feature",
         &[
@@ -71,18 +73,20 @@ pub fn document(base: &str, config: &Config) -> Value {
         },
         "servers": [{"url": base}],
         "paths": {
-            "/": op("Landing page", "getLandingPage", &["f"], json_html("The landing page")),
-            "/conformance": op("Conformance classes", "getConformance", &["f"], json_html("The conformance classes")),
-            "/api": op("This API definition", "getApi", &["f"], response("The OpenAPI document", &["application/vnd.oai.openapi+json;version=3.0", "text/html"], object.clone())),
-            "/collections": op("The collections", "getCollections", &["f"], json_html("The collections")),
-            "/collections/{collectionId}": op("One collection", "describeCollection", &["collectionId", "f"], json_html("The collection")),
-            "/collections/{collectionId}/queryables": op("The properties a filter can use", "getQueryables", &["collectionId", "f"], response("A JSON Schema", &["application/schema+json", "text/html"], object.clone())),
-            "/collections/{collectionId}/items": op("Features of a collection", "getFeatures", &["collectionId", "f", "bbox", "bbox-crs", "crs", "limit", "offset", "datetime", "filter", "filter-lang", "filter-crs", "type"], features),
-            "/collections/{collectionId}/items/{featureId}": op("One feature", "getFeature", &["collectionId", "featureId", "f", "crs"], feature),
+            "/": op("Landing page", "getLandingPage", &["f-page"], json_html("The landing page")),
+            "/conformance": op("Conformance classes", "getConformance", &["f-page"], json_html("The conformance classes")),
+            "/api": op("This API definition", "getApi", &["f-page"], response("The OpenAPI document", &["application/vnd.oai.openapi+json;version=3.0", "text/html"], object.clone())),
+            "/collections": op("The collections", "getCollections", &["f-page"], json_html("The collections")),
+            "/collections/{collectionId}": op("One collection", "describeCollection", &["collectionId", "f-collection"], response("The collection, or with f=cityjson its CityJSON header", &["application/json", "text/html", "application/city+json"], object.clone())),
+            "/collections/{collectionId}/queryables": op("The properties a filter can use", "getQueryables", &["collectionId", "f-page"], response("A JSON Schema", &["application/schema+json", "text/html"], object.clone())),
+            "/collections/{collectionId}/items": op("Features of a collection", "getFeatures", &["collectionId", "f-features", "bbox", "bbox-crs", "crs", "limit", "offset", "datetime", "filter", "filter-lang", "filter-crs", "type"], features),
+            "/collections/{collectionId}/items/{featureId}": op("One feature", "getFeature", &["collectionId", "featureId", "f-features", "crs"], feature),
         },
         "components": {
             "parameters": {
-                "f": {"name": "f", "in": "query", "required": false, "description": "The encoding (else the Accept header decides).", "schema": {"type": "string", "enum": ["json", "geojson", "html", "cityjson", "cityjsonseq"]}},
+                "f-page": {"name": "f", "in": "query", "required": false, "description": "The encoding (else the Accept header decides).", "schema": {"type": "string", "enum": ["json", "html"]}},
+                "f-collection": {"name": "f", "in": "query", "required": false, "description": "The encoding (else the Accept header decides); cityjson gives the collection's CityJSON header.", "schema": {"type": "string", "enum": ["json", "html", "cityjson"]}},
+                "f-features": {"name": "f", "in": "query", "required": false, "description": "The encoding (else the Accept header decides).", "schema": {"type": "string", "enum": ["json", "geojson", "html", "cityjson", "cityjsonseq"]}},
                 "collectionId": {"name": "collectionId", "in": "path", "required": true, "schema": {"type": "string"}},
                 "featureId": {"name": "featureId", "in": "path", "required": true, "description": "The id of a feature or of any city object in it.", "schema": {"type": "string"}},
                 "bbox": {"name": "bbox", "in": "query", "required": false, "style": "form", "explode": false, "description": "Features whose extent meets this box (4 or 6 numbers, in bbox-crs).", "schema": {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}}},

@@ -541,6 +541,121 @@ async fn filters_and_injection() {
     );
 }
 
+#[tokio::test]
+async fn a_page_of_items_as_one_cityjson_document() {
+    let f = fixture();
+    let page = get_with(
+        &f,
+        "/collections/delft/items?limit=5",
+        &[("accept", "application/city+json")],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.header("content-type"), "application/city+json");
+    assert!(
+        page.header("link").contains("rel=\"next\""),
+        "{}",
+        page.header("link")
+    );
+    let doc = page.json();
+    assert_eq!(doc["type"], "CityJSON");
+    assert_eq!(doc["version"], "2.0");
+    let objects = doc["CityObjects"].as_object().unwrap();
+    let top: Vec<&String> = objects
+        .iter()
+        .filter(|(_, o)| o.get("parents").is_none())
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(top.len(), 5, "{top:?}");
+    // Every vertex index points into the merged list.
+    let n = doc["vertices"].as_array().unwrap().len();
+    assert!(n > 0);
+    let mut stack: Vec<&Value> = objects.values().map(|o| &o["geometry"]).collect();
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Array(a) => stack.extend(a.iter()),
+            Value::Object(o) => {
+                if let Some(b) = o.get("boundaries") {
+                    stack.push(b);
+                }
+            }
+            Value::Number(i) => assert!((i.as_u64().unwrap() as usize) < n),
+            _ => {}
+        }
+    }
+    // The same as f=cityjson; features filtered as for GeoJSON.
+    let by_f = get(&f, "/collections/delft/items?limit=5&f=cityjson").await;
+    assert_eq!(by_f.json(), doc);
+    let filtered = get(
+        &f,
+        "/collections/delft/items?f=cityjson&limit=50&filter=function%20%3D%20%27office%27",
+    )
+    .await
+    .json();
+    let geo = get(
+        &f,
+        "/collections/delft/items?limit=50&filter=function%20%3D%20%27office%27",
+    )
+    .await
+    .json();
+    let offices = geo["features"].as_array().unwrap().len();
+    let top = filtered["CityObjects"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|o| o.get("parents").is_none())
+        .count();
+    assert_eq!(top, offices);
+    // Unknown properties and impossible dates are 400s.
+    expect_400(
+        &get(&f, "/collections/delft/items?filter=nosuchthing%20%3D%201").await,
+        "unknown property 'nosuchthing'",
+    );
+    expect_400(
+        &get(&f, "/collections/delft/items?datetime=9999-99-99").await,
+        "datetime",
+    );
+}
+
+#[tokio::test]
+async fn deeply_nested_filters_are_refused_and_the_server_keeps_serving() {
+    let f = fixture();
+    let text = format!("{}function = 'x'{}", "(".repeat(3000), ")".repeat(3000));
+    let nots = format!("{}function = 'x'", "NOT ".repeat(3000));
+    let leaf = r#"{"op":"=","args":[{"property":"function"},"x"]}"#;
+    let json_deep = |depth: usize| {
+        format!(
+            "{}{leaf}{}",
+            r#"{"op":"not","args":["#.repeat(depth),
+            "]}".repeat(depth)
+        )
+    };
+    for (lang, filter) in [
+        ("cql2-text", text),
+        ("cql2-text", nots),
+        ("cql2-json", json_deep(100)),
+        ("cql2-json", json_deep(700)),
+    ] {
+        let r = get(
+            &f,
+            &format!(
+                "/collections/delft/items?filter-lang={lang}&filter={}",
+                urlencode(&filter)
+            ),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{lang}");
+        let d = r.json()["description"].as_str().unwrap().to_string();
+        assert!(
+            d.contains("nests more than") || d.contains("recursion limit"),
+            "{d}"
+        );
+    }
+    // Still serving.
+    let r = get(&f, "/collections/delft/items?limit=5").await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| {

@@ -198,6 +198,27 @@ impl Filter {
         }
     }
 
+    /// The attribute names the expression tests (not `id` or `type`), in order, repeated as
+    /// often as they appear.
+    pub fn attributes(&self) -> Vec<&str> {
+        fn of(p: &Property) -> Option<&str> {
+            match p {
+                Property::Attribute(a) => Some(a.as_str()),
+                _ => None,
+            }
+        }
+        match self {
+            Filter::And(v) | Filter::Or(v) => v.iter().flat_map(Filter::attributes).collect(),
+            Filter::Not(f) => f.attributes(),
+            Filter::Compare(p, ..)
+            | Filter::Like(p, _)
+            | Filter::In(p, _)
+            | Filter::Between(p, ..)
+            | Filter::IsNull(p) => of(p).into_iter().collect(),
+            Filter::Intersects(_) | Filter::Const(_) => Vec::new(),
+        }
+    }
+
     /// Whether the expression tests the footprint anywhere.
     pub fn has_spatial(&self) -> bool {
         match self {

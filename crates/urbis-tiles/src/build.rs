@@ -53,7 +53,7 @@ pub fn validation_summary(feature: &Feature, header: &Header) -> String {
         feature,
         &header.transform,
         header.geometry_templates.as_ref(),
-        &urbis_validate::Options::default(),
+        &urbis_validate::Options::default().for_header(header),
     );
     let mut parts = Vec::new();
     for r in &reports {

@@ -55,6 +55,10 @@ pub fn check_tileset(tileset: &Path) -> TilesetContents {
     let base = tileset.parent().unwrap_or(Path::new("."));
     let top_error = doc["geometricError"].as_f64().unwrap_or(-1.0);
     out.root_region = region(&doc["root"]);
+    if doc["root"]["refine"].as_str().is_none() {
+        out.problems
+            .push("root: no refine (ADD or REPLACE), which the root tile must have".into());
+    }
     walk(&doc["root"], "root", None, top_error, base, &mut out);
     out
 }
@@ -80,6 +84,23 @@ fn walk(
     if r[0] > r[2] || r[1] > r[3] || r[4] > r[5] {
         out.problems
             .push(format!("{name}: region {r:?} is inverted"));
+    }
+    let (half_pi, pi) = (std::f64::consts::FRAC_PI_2, std::f64::consts::PI);
+    if [r[0], r[2]].iter().any(|v| !(-pi..=pi).contains(v))
+        || [r[1], r[3]]
+            .iter()
+            .any(|v| !(-half_pi..=half_pi).contains(v))
+    {
+        out.problems.push(format!(
+            "{name}: region {r:?} is outside [-pi, pi] x [-pi/2, pi/2] radians"
+        ));
+    }
+    if let Some(refine) = tile["refine"].as_str() {
+        if refine != "ADD" && refine != "REPLACE" {
+            out.problems.push(format!(
+                "{name}: refine {refine:?} is neither ADD nor REPLACE"
+            ));
+        }
     }
     if let Some(p) = parent {
         let inside = r[0] >= p[0] && r[1] >= p[1] && r[2] <= p[2] && r[3] <= p[3];
@@ -362,9 +383,21 @@ fn metadata_problems(glb: &Glb, uri: &str, out: &mut TilesetContents) {
     };
     for (id, def) in props {
         let column = &table["properties"][id];
+        if column.is_null() && def["required"].as_bool() != Some(true) {
+            // An optional property without a column: every feature has its noData value.
+            continue;
+        }
         let ok = match def["type"].as_str() {
-            Some("STRING") => match (view_len(&column["values"]), glb.strings_of(id)) {
-                (Some(_), Some(strings)) => strings.len() == count,
+            Some("STRING") => match (
+                view_len(&column["values"]),
+                view_len(&column["stringOffsets"]),
+                glb.strings_of(id),
+            ) {
+                (Some(values), Some(offsets), Some(strings)) => {
+                    // The values view holds exactly the strings (METADATA_INVALID_LENGTH).
+                    let total: usize = strings.iter().map(String::len).sum();
+                    strings.len() == count && offsets == (count + 1) * 4 && values == total
+                }
                 _ => false,
             },
             Some("SCALAR") => view_len(&column["values"]) == Some(count * 8),

@@ -256,6 +256,12 @@ fn property_table(meshes: &[&FeatureMesh], schema: &Schema, bin: &mut BinaryBuil
                     data.extend_from_slice(text(value(m).as_ref()).as_bytes());
                     offsets.extend_from_slice(&(data.len() as u32).to_le_bytes());
                 }
+                if data.is_empty() && p.attribute.is_some() {
+                    // Every string is empty: an attribute column (optional, noData "") is left
+                    // out of the table, since glTF forbids an empty buffer view and a padded
+                    // one would not match the last string offset (METADATA_INVALID_LENGTH).
+                    continue;
+                }
                 let values = bin.view(&data, None);
                 let offsets = bin.view(&offsets, None);
                 props.insert(

@@ -185,7 +185,11 @@ impl Tiler {
         self.report.features = self.entries.len() as u64;
         self.report.tiles = outs.len() as u64;
         self.report.dropped_properties = schema.dropped;
-        let (root_json, region, depth) = tile_json(&root, &outs, f64::INFINITY);
+        let (mut root_json, region, depth) = tile_json(&root, &outs, f64::INFINITY);
+        // The root must say how it refines, even when it is the only tile.
+        if root_json.get("refine").is_none() {
+            root_json["refine"] = json!("ADD");
+        }
         self.report.depth = depth;
         self.report.root_region = region;
         let root_error = root_json["geometricError"].as_f64().unwrap_or(0.0);

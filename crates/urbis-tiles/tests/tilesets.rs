@@ -222,3 +222,55 @@ fn a_model_without_a_crs_is_refused() {
         "{err}"
     );
 }
+
+/// The rules the official 3D Tiles Validator reported on earlier tilesets, kept by `--check`:
+/// an all-empty string attribute (METADATA_INVALID_LENGTH), a single tile's root without
+/// `refine` (TILE_REFINE_MISSING_IN_ROOT), regions outside [−π, π] × [−π/2, π/2].
+#[test]
+fn single_tile_with_an_empty_string_attribute_passes_the_validator_rules() {
+    let spec = urbis_model::synthetic::CitySpec {
+        buildings: 6,
+        ..Default::default()
+    };
+    let mut header = urbis_model::synthetic::header(&spec);
+    header.set_crs(&urbis_model::Crs::epsg(7415));
+    let mut features: Vec<urbis_model::Feature> = urbis_model::synthetic::features(spec).collect();
+    for f in &mut features {
+        for o in &mut f.objects {
+            o.attributes
+                .get_or_insert_with(Default::default)
+                .insert("note".into(), serde_json::json!(""));
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut batches = vec![features];
+    tile_batches(
+        &header,
+        || Ok::<_, String>(batches.pop()),
+        dir.path(),
+        &options(1_000_000),
+        &|_| {},
+    )
+    .unwrap();
+    let tileset_path = dir.path().join("tileset.json");
+    let contents = check_tileset(&tileset_path);
+    assert!(contents.problems.is_empty(), "{:?}", contents.problems);
+    assert_eq!(contents.tiles, 1);
+    let tileset: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&tileset_path).unwrap()).unwrap();
+    assert_eq!(tileset["root"]["refine"], "ADD");
+    // The all-empty column is left out of the table; the class still lists it as optional.
+    let glb = std::fs::read(dir.path().join("tiles/0.glb")).unwrap();
+    let glb = urbis_tiles::check::read_glb(&glb).unwrap();
+    let ext = &glb.json["extensions"]["EXT_structural_metadata"];
+    assert!(ext["propertyTables"][0]["properties"]["note"].is_null());
+    assert!(ext["schema"]["classes"]["feature"]["properties"]["note"].is_object());
+    // Tampered copies fail --check for the reasons the validator gives.
+    let mut broken = tileset.clone();
+    broken["root"].as_object_mut().unwrap().remove("refine");
+    broken["root"]["boundingVolume"]["region"][3] = serde_json::json!(2.0);
+    std::fs::write(&tileset_path, serde_json::to_vec(&broken).unwrap()).unwrap();
+    let problems = check_tileset(&tileset_path).problems.join("\n");
+    assert!(problems.contains("no refine"), "{problems}");
+    assert!(problems.contains("outside [-pi, pi]"), "{problems}");
+}

@@ -48,12 +48,19 @@ pub fn validate_feature(
         .first()
         .map(|&v| transform.apply(v))
         .unwrap_or([0.0; 3]);
+    // Geographic coordinates are checked in metres east, north and up of the first vertex.
+    let frame = opts
+        .geographic
+        .then(|| urbis_geom::local_frame::LocalMetricFrame::at(origin));
     let points: Vec<Vec3> = feature
         .vertices
         .iter()
         .map(|&v| {
             let p = transform.apply(v);
-            [p[0] - origin[0], p[1] - origin[1], p[2] - origin[2]]
+            match &frame {
+                Some(f) => f.local(p),
+                None => [p[0] - origin[0], p[1] - origin[1], p[2] - origin[2]],
+            }
         })
         .collect();
     let mut reports = Vec::with_capacity(feature.objects.len());
@@ -113,7 +120,8 @@ pub fn validate_feature(
     reports
 }
 
-/// 601: the solids of a Building and its BuildingParts (per LoD) must not overlap.
+/// 601: the solids of a Building and its BuildingParts (per LoD) must not overlap; checked,
+/// as val3dity does, only for Buildings whose own geometry and parts are all valid.
 fn building_parts(
     feature: &Feature,
     solids: &HashMap<(&str, String), Vec<Mesh>>,
@@ -145,7 +153,9 @@ fn building_parts(
             }
             k += 1;
         }
-        if members.len() < 2 {
+        // As val3dity: the parts are checked against each other only when every one of them
+        // (and the Building) is valid; an invalid part's overlap means little.
+        if members.len() < 2 || members.iter().any(|&m| !reports[m].issues.is_empty()) {
             continue;
         }
         let mut lods: Vec<&String> = solids

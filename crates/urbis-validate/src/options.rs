@@ -13,6 +13,10 @@ pub struct Options {
     /// Overlap tolerance between solids of a CompositeSolid or the parts of a Building:
     /// interiors may overlap by up to this depth (default -1: any overlap is reported).
     pub overlap_tol: f64,
+    /// The coordinates are longitude/latitude degrees (a geographic CRS such as EPSG:6697 or
+    /// 4979): each feature is checked in a local east-north-up frame in metres, so that every
+    /// tolerance above stays in metres. Set from the model's CRS by [`Options::for_header`].
+    pub geographic: bool,
 }
 
 impl Default for Options {
@@ -22,6 +26,23 @@ impl Default for Options {
             planarity_d2p: 0.01,
             planarity_n: 20.0,
             overlap_tol: -1.0,
+            geographic: false,
         }
+    }
+}
+
+impl Options {
+    /// These options for a model: `geographic` from its CRS (EPSG geographic CRSs and
+    /// compounds of one).
+    pub fn for_header(self, header: &urbis_model::Header) -> Options {
+        self.for_crs(header.crs().and_then(|c| c.epsg_code()))
+    }
+
+    /// These options for coordinates in an EPSG CRS: `geographic` when it is one.
+    pub fn for_crs(self, code: Option<u32>) -> Options {
+        let geographic = code
+            .and_then(urbis_geom::axes::crs_facts)
+            .is_some_and(|f| f.geographic);
+        Options { geographic, ..self }
     }
 }

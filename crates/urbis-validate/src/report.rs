@@ -296,8 +296,8 @@ fn validate_geometry(path: &Path, opts: &Options, axes: AxisOrder, report: &mut 
 /// unresolved links) are reported as warnings; XML errors make the file invalid (901).
 fn validate_citygml(path: &Path, opts: &Options, axes: AxisOrder, report: &mut Report) {
     let options = urbis_citygml::Options {
-        strict: false,
         axes,
+        ..Default::default()
     };
     let mut reader = match urbis_citygml::Reader::open_with(path, options) {
         Ok(r) => r,
@@ -323,6 +323,25 @@ fn validate_citygml(path: &Path, opts: &Options, axes: AxisOrder, report: &mut R
     }
 }
 
+/// A hint when nearly every object with geometry has an inside-out shell (405): a mirrored
+/// model, in all likelihood its x and y exchanged.
+fn swapped_axes_hint(objects: &[ObjectReport]) -> Option<String> {
+    let with_geometry = objects.iter().filter(|o| o.primitives > 0).count();
+    let inside_out = objects
+        .iter()
+        .filter(|o| {
+            o.issues
+                .iter()
+                .any(|i| i.issue.code == Code::WRONG_ORIENTATION_SHELL)
+        })
+        .count();
+    (inside_out >= 3 && inside_out * 10 >= with_geometry * 9).then(|| {
+        format!(
+            "{inside_out} of {with_geometry} objects have inside-out shells (405): the model is mirrored, in all likelihood its x and y are exchanged (northing written first); validate again with --swap-axes, and repair the file with `urbis convert --swap-axes IN OUT`"
+        )
+    })
+}
+
 fn validate_batches(
     path: &Path,
     header: &urbis_model::Header,
@@ -330,6 +349,8 @@ fn validate_batches(
     report: &mut Report,
     mut next: impl FnMut() -> Result<Option<Vec<urbis_model::Feature>>, String>,
 ) {
+    let opts = &opts.for_header(header);
+    report.options = *opts;
     loop {
         match next() {
             Ok(Some(batch)) => {
@@ -352,6 +373,9 @@ fn validate_batches(
                 break;
             }
         }
+    }
+    if let Some(w) = swapped_axes_hint(&report.objects) {
+        report.warnings.push(w);
     }
     if report.file_issue.is_none() && report.objects.is_empty() {
         report

@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 use urbis_cityjson::Encoding;
-use urbis_model::{AxisOrder, Feature, Header, Summary};
+use urbis_model::{AxisOrder, Crs, Feature, Header, Summary};
 
 /// The format of an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +15,17 @@ pub enum InputFormat {
     CityJsonSeq,
     /// CityGML 1.0, 2.0 or 3.0.
     CityGml,
+}
+
+/// How inputs are read: the command line's global options.
+#[derive(Debug, Clone, Default)]
+pub struct InputOptions {
+    /// `--strict`: input warnings are errors.
+    pub strict: bool,
+    /// `--swap-axes` / `--no-swap-axes`.
+    pub axes: AxisOrder,
+    /// `--crs`: the CRS of inputs that name none.
+    pub crs: Option<Crs>,
 }
 
 /// An open input.
@@ -30,14 +41,14 @@ pub enum Input {
 
 impl Input {
     /// Opens `path` (`-` for stdin), detecting CityGML by its content.
-    pub fn open(path: &Path, strict: bool, axes: AxisOrder) -> Result<Input> {
+    pub fn open(path: &Path, options: &InputOptions) -> Result<Input> {
         if path.as_os_str() == "-" {
             // Spool stdin so that both readers can look at it from the start.
             let mut tmp = tempfile::NamedTempFile::new().context("spooling standard input")?;
             std::io::copy(&mut std::io::stdin().lock(), tmp.as_file_mut())
                 .context("reading standard input")?;
             let tmp_path = tmp.into_temp_path();
-            let input = Self::open_file(&tmp_path, strict, axes)?;
+            let input = Self::open_file(&tmp_path, options)?;
             return Ok(match input {
                 Input::Gml(r, _) => Input::Gml(r, Some(tmp_path)),
                 json => {
@@ -47,20 +58,27 @@ impl Input {
                 }
             });
         }
-        Self::open_file(path, strict, axes)
+        Self::open_file(path, options)
     }
 
-    fn open_file(path: &Path, strict: bool, axes: AxisOrder) -> Result<Input> {
+    fn open_file(path: &Path, options: &InputOptions) -> Result<Input> {
         if urbis_citygml::is_xml_file(path) {
-            let options = urbis_citygml::Options { strict, axes };
-            let reader = urbis_citygml::Reader::open_with(path, options)?;
+            let gml_options = urbis_citygml::Options {
+                strict: options.strict,
+                axes: options.axes,
+                crs: options.crs.clone(),
+            };
+            let reader = urbis_citygml::Reader::open_with(path, gml_options)?;
             for w in reader.warnings() {
                 eprintln!("urbis: warning: {}: {w}", path.display());
             }
             return Ok(Input::Gml(Box::new(reader), None));
         }
         let mut reader = urbis_cityjson::Reader::open(path)?;
-        if axes == AxisOrder::Swap {
+        if let Some(crs) = &options.crs {
+            reader.assume_crs(crs)?;
+        }
+        if options.axes == AxisOrder::Swap {
             reader.swap_axes();
         }
         for w in reader.warnings() {
@@ -129,6 +147,11 @@ impl Input {
                 let path = r.path().display().to_string();
                 for w in r.take_warnings() {
                     eprintln!("urbis: warning: {path}: {w}");
+                }
+                if let Some(lost) = r.take_lost_total() {
+                    eprintln!(
+                        "urbis: warning: {path}: geometry was lost: {lost} of the warnings above name geometry the file holds that could not be read and is missing from the result (`urbis validate` lists them as errors)"
+                    );
                 }
                 Ok(batch)
             }

@@ -41,6 +41,11 @@ struct Cli {
     /// srsName's EPSG definition says (CityGML; CityJSON is read so by default).
     #[arg(long, global = true)]
     no_swap_axes: bool,
+    /// The CRS of inputs that name none (e.g. a CityJSONSeq whose header has no
+    /// referenceSystem, older CityJSON, GML without srsName), as EPSG:CODE; an input that names
+    /// another CRS is an error (reproject it instead).
+    #[arg(long, global = true, value_name = "EPSG:CODE")]
+    crs: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -72,13 +77,24 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    pipeline::set_strict(cli.strict);
-    pipeline::set_axes(if cli.swap_axes {
-        urbis_model::AxisOrder::Swap
-    } else if cli.no_swap_axes {
-        urbis_model::AxisOrder::AsWritten
-    } else {
-        urbis_model::AxisOrder::Auto
+    let crs = match cli.crs.as_deref().map(|t| (t, urbis_model::Crs::parse(t))) {
+        None => None,
+        Some((_, Some(c))) if c.epsg_code().is_some() => Some(c),
+        Some((text, _)) => {
+            eprintln!("urbis: error: --crs {text}: give an EPSG code, e.g. --crs EPSG:7415");
+            return ExitCode::from(2);
+        }
+    };
+    pipeline::set_input_options(input::InputOptions {
+        strict: cli.strict,
+        axes: if cli.swap_axes {
+            urbis_model::AxisOrder::Swap
+        } else if cli.no_swap_axes {
+            urbis_model::AxisOrder::AsWritten
+        } else {
+            urbis_model::AxisOrder::Auto
+        },
+        crs,
     });
     let result = match cli.command {
         Command::Info(a) => cmd::info::run(a),

@@ -1,13 +1,12 @@
 //! The streaming pipeline every file-to-file command shares: read features in batches, change
 //! them, write them; with a progress bar on a terminal.
 
-use crate::input::Input;
+use crate::input::{Input, InputOptions};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::io::IsTerminal;
 use std::path::Path;
-use urbis_model::AxisOrder;
 use urbis_cityjson::{Encoding, Output, OutputFormat, Writer};
 use urbis_model::{Feature, Header};
 
@@ -93,32 +92,26 @@ pub fn run(
     Ok(counts)
 }
 
-static STRICT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static INPUT_OPTIONS: std::sync::Mutex<Option<InputOptions>> = std::sync::Mutex::new(None);
 
-/// Sets `--strict` for every input opened afterwards.
-pub fn set_strict(strict: bool) {
-    STRICT.store(strict, std::sync::atomic::Ordering::Relaxed);
-}
-
-static AXES: std::sync::Mutex<AxisOrder> = std::sync::Mutex::new(AxisOrder::Auto);
-
-/// Sets `--swap-axes` / `--no-swap-axes` for every input opened afterwards.
-pub fn set_axes(axes: AxisOrder) {
-    if let Ok(mut a) = AXES.lock() {
-        *a = axes;
+/// Sets the global input options (`--strict`, `--swap-axes`, `--crs`) for every input opened
+/// afterwards.
+pub fn set_input_options(options: InputOptions) {
+    if let Ok(mut o) = INPUT_OPTIONS.lock() {
+        *o = Some(options);
     }
 }
 
-/// The axis order chosen on the command line.
-pub fn axes() -> AxisOrder {
-    AXES.lock().map(|a| *a).unwrap_or_default()
+/// The global input options of the command line.
+pub fn input_options() -> InputOptions {
+    INPUT_OPTIONS
+        .lock()
+        .ok()
+        .and_then(|o| o.clone())
+        .unwrap_or_default()
 }
 
 /// Opens an input (CityJSON, CityJSONSeq or CityGML) and prints its warnings on stderr.
 pub fn open(path: &Path) -> Result<Input> {
-    Input::open(
-        path,
-        STRICT.load(std::sync::atomic::Ordering::Relaxed),
-        axes(),
-    )
+    Input::open(path, &input_options())
 }

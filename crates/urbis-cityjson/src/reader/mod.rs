@@ -353,6 +353,28 @@ impl Reader {
         })
     }
 
+    /// Names the CRS of a file that names none (`--crs`): an error naming both when the file
+    /// names another one.
+    pub fn assume_crs(&mut self, crs: &urbis_model::Crs) -> Result<()> {
+        match self.header.crs() {
+            None => {
+                self.header.set_crs(crs);
+                if let Some(w) = swapped_axes_warning(&self.header) {
+                    self.warnings.push(format!("{}: {w}", self.path.display()));
+                }
+                Ok(())
+            }
+            Some(own) if own == *crs => Ok(()),
+            Some(own) => Err(Error::Invalid {
+                path: self.path.clone(),
+                location: Location::default(),
+                message: format!(
+                    "the file names its CRS, {own}, so --crs {crs} does not apply (to convert it, run `urbis reproject IN OUT --to {crs}`)"
+                ),
+            }),
+        }
+    }
+
     /// Exchanges x and y from here on (`--swap-axes`): for a file written northing (latitude)
     /// first against the specification. The header's transform and extent are swapped at once,
     /// every feature's vertices as it is read.

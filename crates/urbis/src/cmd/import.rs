@@ -259,7 +259,10 @@ fn import_file(
                         reprojector,
                         requantize.as_ref(),
                         &target.transform,
-                        validate.then_some(templates),
+                        validate.then_some((
+                            templates,
+                            urbis_validate::Options::default().for_crs(target.crs),
+                        )),
                         builder,
                         display,
                     )
@@ -317,7 +320,10 @@ fn prepare(
     reprojector: Option<&FeatureReprojector>,
     requantize: Option<&Transform>,
     transform: &Transform,
-    validate: Option<Option<&urbis_model::GeometryTemplates>>,
+    validate: Option<(
+        Option<&urbis_model::GeometryTemplates>,
+        urbis_validate::Options,
+    )>,
     builder: &RecordBuilder,
     display: &str,
 ) -> Result<Prepared> {
@@ -335,8 +341,7 @@ fn prepare(
         })
         .with_context(|| format!("{display}: nothing was imported"))?;
     let mut problems = Vec::new();
-    if let Some(templates) = validate {
-        let options = urbis_validate::Options::default();
+    if let Some((templates, options)) = validate {
         problems = batch
             .par_iter()
             .flat_map_iter(|f| urbis_validate::validate_feature(f, transform, templates, &options))

@@ -6,7 +6,7 @@ use anyhow::Result;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
-/// Describe a CityJSON or CityJSONSeq file: version, CRS, object types, LoDs, extent...
+/// Describe a CityJSON, CityJSONSeq or CityGML file: version, CRS, object types, LoDs, extent...
 ///
 /// The whole file is read (streaming), so the figures are counted, not copied from metadata.
 /// `--json` prints one JSON object with the keys: version, encoding, crs, transform, metadata
@@ -81,7 +81,8 @@ pub fn run(a: Args) -> Result<u8> {
                     .collect::<Vec<_>>()
                     .join(", ")
             })
-            .unwrap_or_default()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "none".into())
     };
     println!("{}", report["input"].as_str().unwrap_or_default());
     println!("  version          {} ({encoding})", header.source_version);

@@ -17,7 +17,7 @@ use urbis_model::{Feature, GeometryTemplates, Transform};
 /// concatenated.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Input files (CityJSON or CityJSONSeq).
+    /// Input files (CityJSON, CityJSONSeq or CityGML).
     #[arg(required = true, num_args = 1..)]
     pub inputs: Vec<PathBuf>,
     /// Output file, or `-` for stdout.

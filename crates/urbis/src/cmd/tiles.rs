@@ -43,9 +43,6 @@ pub struct Args {
     /// geoid height, ~43 m in the Netherlands, when the viewer shows real terrain).
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     pub geoid_offset: f64,
-    /// The CRS of a model that names none (e.g. `EPSG:7415`); a model's own CRS wins.
-    #[arg(long, value_name = "EPSG:CODE")]
-    pub crs: Option<String>,
     /// Validate each feature's geometry (val3dity codes) and add the result to its metadata
     /// (`validation`: "valid" or the codes), for the viewer to show.
     #[arg(long)]
@@ -69,14 +66,10 @@ pub fn run(a: Args) -> Result<u8> {
         lod: a.lod.clone().map_or(LodChoice::Highest, LodChoice::Exact),
         geoid_offset: a.geoid_offset,
         validate: a.validate,
-        assume_crs: match &a.crs {
-            Some(text) => Some(
-                urbis_model::Crs::parse(text)
-                    .and_then(|c| c.epsg_code())
-                    .ok_or_else(|| anyhow!("--crs {text}: give an EPSG code like EPSG:7415"))?,
-            ),
-            None => None,
-        },
+        // The global --crs: the CRS of a model (or collection) that names none.
+        assume_crs: crate::pipeline::input_options()
+            .crs
+            .and_then(|c| c.epsg_code()),
     };
     std::fs::create_dir_all(&a.output)
         .with_context(|| format!("creating {}", a.output.display()))?;

@@ -10,7 +10,7 @@ use urbis_validate::{validate_file_with, Checks, Code, MeshPrimitive, Options};
 /// The schema checks are native (streaming, one CityObject in memory at a time) and agree
 /// with the official CityJSON 1.0/1.1/2.0 schemas on the shared test files.
 ///
-/// Reads CityJSON 1.0/1.1/2.0, CityJSONSeq, and OBJ/OFF/POLY meshes. Every primitive is
+/// Reads CityJSON 1.0/1.1/2.0, CityJSONSeq, CityGML 1.0/2.0/3.0, and OBJ/OFF/POLY meshes. Every primitive is
 /// validated hierarchically like val3dity does: rings and polygons (101-104, 201-208), then
 /// shells (301-307), then solids (401-405), then the solids of a CompositeSolid (501-503),
 /// and the parts of each Building must not overlap (601). A level is only checked when the
@@ -22,7 +22,7 @@ use urbis_validate::{validate_file_with, Checks, Code, MeshPrimitive, Options};
 /// "info"}]}], "summary": {...}}; only invalid objects are listed in "features".
 #[derive(clap::Args)]
 pub struct Args {
-    /// Input file (CityJSON, CityJSONSeq, .obj, .off, .poly), or `-` for stdin.
+    /// Input file (CityJSON, CityJSONSeq, CityGML, .obj, .off, .poly), or `-` for stdin.
     pub input: PathBuf,
     /// Print the report as JSON.
     #[arg(long)]
@@ -97,6 +97,7 @@ pub fn run(a: Args) -> Result<u8> {
         planarity_d2p: a.planarity_d2p,
         planarity_n: a.planarity_n,
         overlap_tol: a.overlap_tol,
+        geographic: false,
     };
     let primitive = match a.primitive {
         PrimitiveArg::Solid => MeshPrimitive::Solid,
@@ -107,7 +108,7 @@ pub fn run(a: Args) -> Result<u8> {
         schema: !a.geometry_only,
         geometry: !a.schema_only,
         extension_dirs: a.extension_dirs.clone(),
-        axes: crate::pipeline::axes(),
+        axes: crate::pipeline::input_options().axes,
     };
     let report = validate_file_with(&a.input, &a.interior_shells, primitive, &opts, checks);
     for w in &report.warnings {

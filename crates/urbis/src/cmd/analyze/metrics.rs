@@ -75,7 +75,9 @@ pub fn run(a: Args) -> Result<u8> {
     }
     let header = source.input.header().clone();
     let options = MetricsOptions {
-        validate: a.validate.then(urbis_validate::Options::default),
+        validate: a
+            .validate
+            .then(|| urbis_validate::Options::default().for_header(&header)),
         ..a.measure.options()?
     };
     let stdout_taken = [a.csv.as_deref(), a.geojson.as_deref()]
@@ -295,21 +297,43 @@ fn join(m: &BTreeMap<String, u64>) -> String {
         .join(", ")
 }
 
-/// A volume note without the part id and numbers, to count alike reasons together.
+/// A volume note without the part id and its numbers, to count alike reasons together:
+/// "shell 2 is not closed (4 open edges)" becomes "shell is not closed (open edges)".
 fn reason_class(note: &str) -> String {
     let text = match note.strip_prefix("part ") {
         Some(rest) => rest.split_once(": ").map_or(rest, |(_, r)| r),
         None => note,
     };
-    let mut out = String::new();
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            if !out.ends_with('#') {
-                out.push('#');
+    text.split_whitespace()
+        .filter_map(|word| {
+            let kept = word.trim_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
+            let bare = kept.trim_matches(|c| c == '(' || c == ')');
+            if word.chars().any(|c| c.is_ascii_digit()) && bare.is_empty() {
+                // A number alone keeps only its brackets, for the words around it.
+                let open = word.starts_with('(');
+                return open.then(|| "(".to_string());
             }
-        } else {
-            out.push(c);
-        }
+            Some(kept.to_string())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("( ", "(")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reason_class;
+
+    #[test]
+    fn reasons_are_classed_without_numbers_or_placeholders() {
+        assert_eq!(
+            reason_class("part b1-2: shell 2 is not closed (4 open edges)"),
+            "shell is not closed (open edges)"
+        );
+        assert_eq!(
+            reason_class("shell 0 is not closed (12 open edges)"),
+            reason_class("shell 3 is not closed (1 open edges)")
+        );
+        assert!(!reason_class("no solid at LoD 2.2").contains('#'));
     }
-    out
 }
