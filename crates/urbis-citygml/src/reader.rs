@@ -323,6 +323,8 @@ impl Reader {
                             metadata.insert("title".into(), json!(dom.text(0)));
                         }
                         "name" | "description" | "metaDataProperty" => {}
+                        // A CRS defined in the file: the srsName that names it is reported.
+                        crs if crs.ends_with("CRS") => {}
                         // Versions, version transitions, dynamizers, feature collections of
                         // other kinds: named once each, never dropped without a word.
                         other => member_ctx.warn_once(

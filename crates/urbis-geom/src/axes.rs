@@ -251,6 +251,7 @@ pub fn decide(code: u32, points: &[[f64; 2]]) -> AxisDecision {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

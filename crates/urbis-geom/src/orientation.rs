@@ -102,6 +102,7 @@ fn shell_volume(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use urbis_model::synthetic;

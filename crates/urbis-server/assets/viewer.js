@@ -1,14 +1,28 @@
 // The urbis viewer: collections from the OGC API, their 3D Tiles in CesiumJS, attributes of
 // a clicked building from the OGC API item, search by id, colour by attribute or validity.
-// No ion token and no network: the globe is a plain colour unless OpenStreetMap is ticked.
+// No ion token and no network: the globe shows the Natural Earth II imagery CesiumJS ships
+// (served from /viewer/cesium/), with OpenStreetMap on top when ticked; no ion logo.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
 const status = (text) => { $("status").textContent = text; };
 const NO_DATA = -1e299; // numeric attributes below this are "no value" (urbis writes -1e300)
 
+// CesiumJS's credit without the Cesium ion logo: no ion service is used here.
+Cesium.CreditDisplay.cesiumCredit = new Cesium.Credit(
+  '<a href="https://cesium.com/platform/cesiumjs/" target="_blank" rel="noopener">CesiumJS</a>', true);
+
+/** A message for any error CesiumJS or fetch throws (some carry no `message`). */
+function errorText(e) {
+  if (!e) return "unknown error";
+  if (e.message) return e.message;
+  if (e.statusCode) return `HTTP ${e.statusCode}${e.response ? `: ${e.response}` : ""}`;
+  return String(e);
+}
+
 const viewer = new Cesium.Viewer("globe", {
-  baseLayer: false,
+  baseLayer: Cesium.ImageryLayer.fromProviderAsync(
+    Cesium.TileMapServiceImageryProvider.fromUrl(Cesium.buildModuleUrl("Assets/Textures/NaturalEarthII"))),
   baseLayerPicker: false,
   geocoder: false,
   timeline: false,
@@ -57,7 +71,8 @@ async function listCollections() {
   for (const c of data.collections) {
     const li = document.createElement("li");
     const b = document.createElement("button");
-    b.textContent = `${c.title || c.id}`;
+    b.textContent = c.title && c.title !== c.id ? `${c.title} (${c.id})` : c.id;
+    b.title = c.description || c.id;
     b.dataset.id = c.id;
     b.onclick = () => openCollection(c.id);
     li.append(b);
@@ -95,7 +110,7 @@ async function openCollection(id) {
     if ($("sun").checked) showSun(true);
     status(`${id}: loading tiles…`);
   } catch (e) {
-    status(`${id}: ${e.message}`);
+    status(`${id}: ${errorText(e)}`);
   }
 }
 
@@ -187,7 +202,7 @@ async function showFeature(id, validation) {
     for (const [k, v] of Object.entries(item.properties || {})) row(table, k, v);
     return item;
   } catch (e) {
-    row(table, "error", e.message, "invalid");
+    row(table, "error", errorText(e), "invalid");
     return null;
   }
 }
@@ -266,9 +281,9 @@ async function showSun(on) {
       `direct sun ${info.date} ${info.from}–${info.to} (${info.clock}): dark blue 0 h → yellow ${info.window_hours} h; mean ${info.mean_hours.toFixed(1)} h`;
     status(`${state.collection}: sunlight shown.`);
   } catch (err) {
-    status(`Sunlight of ${state.collection}: ${err.message}`);
+    status(`Sunlight of ${state.collection}: ${errorText(err)}`);
   }
 }
 $("sun").onchange = (e) => showSun(e.target.checked);
 
-listCollections().catch((e) => status(`Cannot list collections: ${e.message}`));
+listCollections().catch((e) => status(`Cannot list collections: ${errorText(e)}`));

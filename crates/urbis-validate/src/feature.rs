@@ -33,6 +33,8 @@ pub struct ObjectReport {
     pub issues: Vec<GeometryIssue>,
     /// How many primitives were validated.
     pub primitives: usize,
+    /// How many of them are solids (Solid, MultiSolid, CompositeSolid).
+    pub solids: usize,
 }
 
 /// Validates every CityObject of `feature` (coordinates through `transform`).
@@ -72,6 +74,7 @@ pub fn validate_feature(
             kind: object.kind.as_str().to_string(),
             issues: Vec::new(),
             primitives: 0,
+            solids: 0,
         };
         for (g, geometry) in object.geometry.iter().flatten().enumerate() {
             let instance_points;
@@ -98,6 +101,12 @@ pub fn validate_feature(
                 continue;
             };
             report.primitives += 1;
+            if matches!(
+                geom.kind,
+                GeometryType::Solid | GeometryType::MultiSolid | GeometryType::CompositeSolid
+            ) {
+                report.solids += 1;
+            }
             let checked = validate_primitive(pool, &primitive, opts);
             let lod = geom.lod.clone().or_else(|| geometry.lod.clone());
             for issue in checked.issues {

@@ -323,10 +323,10 @@ fn validate_citygml(path: &Path, opts: &Options, axes: AxisOrder, report: &mut R
     }
 }
 
-/// A hint when nearly every object with geometry has an inside-out shell (405): a mirrored
+/// A hint when nearly every object with a solid has an inside-out shell (405): a mirrored
 /// model, in all likelihood its x and y exchanged.
 fn swapped_axes_hint(objects: &[ObjectReport]) -> Option<String> {
-    let with_geometry = objects.iter().filter(|o| o.primitives > 0).count();
+    let with_solids = objects.iter().filter(|o| o.solids > 0).count();
     let inside_out = objects
         .iter()
         .filter(|o| {
@@ -335,9 +335,9 @@ fn swapped_axes_hint(objects: &[ObjectReport]) -> Option<String> {
                 .any(|i| i.issue.code == Code::WRONG_ORIENTATION_SHELL)
         })
         .count();
-    (inside_out >= 3 && inside_out * 10 >= with_geometry * 9).then(|| {
+    (inside_out >= 3 && inside_out * 10 >= with_solids * 9).then(|| {
         format!(
-            "{inside_out} of {with_geometry} objects have inside-out shells (405): the model is mirrored, in all likelihood its x and y are exchanged (northing written first); validate again with --swap-axes, and repair the file with `urbis convert --swap-axes IN OUT`"
+            "{inside_out} of {with_solids} objects with solids have inside-out shells (405): the model is mirrored, in all likelihood its x and y are exchanged (northing written first); validate again with --swap-axes, and repair the file with `urbis convert --swap-axes IN OUT`"
         )
     })
 }
@@ -473,6 +473,7 @@ fn validate_mesh(
                 })
                 .collect(),
             primitives: 1,
+            solids: usize::from(kind == MeshPrimitive::Solid),
         });
     }
     if file.unused_vertices > 0 {

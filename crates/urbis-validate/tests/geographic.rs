@@ -2,6 +2,7 @@
 //! a geographic one (EPSG:6697, degrees, latitude first, as PLATEAU publishes) gives the same
 //! errors: tolerances are metres whatever the CRS. And geometry the reader could not keep
 //! (a link into another file) makes a file invalid, never valid.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::io::Write;
 use std::path::Path;

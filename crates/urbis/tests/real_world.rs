@@ -3,24 +3,11 @@
 //! inputs nested deep enough to exhaust a recursive reader (a clean error, never a crash).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn urbis(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_urbis"))
-        .args(args)
-        .output()
-        .expect("run urbis")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
+use support::{s, stderr, urbis};
 
 /// A generated city (EPSG:7415) with x and y exchanged in the file, as a northing-first export
 /// would write it.
@@ -62,10 +49,7 @@ fn swapped_cityjson_warns_and_is_repaired_by_swap_axes() {
     let o = urbis(&["validate", "--geometry-only", "--json", s(&swapped)]);
     assert_eq!(o.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(
-        report["summary"]["errors"]["405"].as_u64().unwrap() > 0,
-        true
-    );
+    assert!(report["summary"]["errors"]["405"].as_u64().unwrap() > 0);
     assert!(report["warning_messages"]
         .as_array()
         .unwrap()
@@ -171,6 +155,59 @@ fn deeply_nested_inputs_are_clean_errors() {
                 ok_info || (o.status.code() == Some(2) && err.contains("deep")),
                 "{args:?}: {:?} {err}",
                 o.status.code()
+            );
+        }
+    }
+}
+
+#[test]
+fn metrics_on_geographic_data_match_the_projected_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let projected = dir.path().join("city.city.json");
+    let o = urbis(&[
+        "generate",
+        s(&projected),
+        "--buildings",
+        "40",
+        "--seed",
+        "5",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The same city in longitude/latitude degrees (EPSG:4979 keeps the heights as they are).
+    let geographic = dir.path().join("city-4979.city.json");
+    let o = urbis(&[
+        "reproject",
+        s(&projected),
+        s(&geographic),
+        "--to",
+        "EPSG:4979",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let metrics = |p: &Path| -> (Value, String) {
+        let o = urbis(&["analyze", "metrics", s(p), "--json"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        (serde_json::from_slice(&o.stdout).unwrap(), stderr(&o))
+    };
+    let (a, _) = metrics(&projected);
+    let (b, notice) = metrics(&geographic);
+    assert!(
+        notice.contains("measured in metres in UTM zone 31"),
+        "{notice}"
+    );
+    let (a, b) = (
+        a["buildings"].as_array().unwrap(),
+        b["buildings"].as_array().unwrap(),
+    );
+    assert_eq!(a.len(), 40);
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(b) {
+        assert_eq!(x["id"], y["id"]);
+        for key in ["footprint_area", "volume", "height"] {
+            let (p, g) = (x[key].as_f64().unwrap(), y[key].as_f64().unwrap());
+            assert!(
+                (p - g).abs() <= 0.005 * p.abs(),
+                "{} {key}: {p} projected, {g} from degrees",
+                x["id"]
             );
         }
     }

@@ -61,8 +61,13 @@ impl FeatureReprojector {
         let origin = r
             .point(from_t.translate)
             .context("reprojecting the transform's origin")?;
+        let source_geographic =
+            urbis_geom::axes::crs_facts(from_code).is_some_and(|f| f.geographic);
         let scale = if r.target_is_geographic() {
-            [1e-7, 1e-7, from_t.scale[2]]
+            // 1e-9° is 0.1 mm on the ground, as the CityGML reader quantises degrees.
+            [1e-9, 1e-9, from_t.scale[2]]
+        } else if source_geographic {
+            [1e-3, 1e-3, from_t.scale[2]]
         } else {
             from_t.scale
         };

@@ -13,6 +13,11 @@ pub fn urbis(args: &[&str]) -> Output {
         .expect("run urbis")
 }
 
+/// What a run wrote to standard error.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
 /// A path as the `&str` an argument list wants.
 pub fn s(p: &Path) -> &str {
     p.to_str().unwrap()

@@ -321,6 +321,7 @@ fn reason_class(note: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::reason_class;
 

@@ -29,7 +29,13 @@ pub struct Source {
 
 impl SourceArgs {
     /// Opens the file, or spools the collection to a temporary CityJSONSeq and opens that.
+    /// A model in a geographic CRS (degrees) is measured in metres: it is reprojected, feature
+    /// by feature, to the WGS 84 UTM zone of its origin first.
     pub fn open(&self) -> Result<Source> {
+        self.open_as_stored()?.in_metres()
+    }
+
+    fn open_as_stored(&self) -> Result<Source> {
         match (&self.input, &self.collection) {
             (Some(path), _) => Ok(Source {
                 input: pipeline::open(path)?,
@@ -57,6 +63,64 @@ impl SourceArgs {
             }
             (None, None) => Err(anyhow!("give an input file or --collection NAME")),
         }
+    }
+}
+
+impl Source {
+    /// This source, or when its CRS is geographic the same features reprojected to the UTM
+    /// zone of the model's origin (spooled to a temporary CityJSONSeq), so that areas,
+    /// volumes, slopes and shadows are in metres. UTM's scale error stays below 0.1 % of an area.
+    fn in_metres(self) -> Result<Source> {
+        let header = self.input.header().clone();
+        let Some(code) = header.crs().and_then(|c| c.epsg_code()) else {
+            return Ok(self);
+        };
+        if !urbis_geom::axes::crs_facts(code).is_some_and(|f| f.geographic) {
+            return Ok(self);
+        }
+        let [lon, lat, _] = header.transform.translate;
+        let zone = (((lon + 180.0) / 6.0).floor() as i64).clamp(0, 59) + 1;
+        let utm = if lat >= 0.0 {
+            32600 + zone
+        } else {
+            32700 + zone
+        };
+        let Some((reprojector, metric_header)) = super::super::reproject::FeatureReprojector::new(
+            &header,
+            &format!("EPSG:{utm}"),
+            &self.name,
+        )?
+        else {
+            return Ok(self);
+        };
+        eprintln!(
+            "urbis: {}: EPSG:{code} is geographic (degrees): measured in metres in UTM zone {zone} (EPSG:{utm})",
+            self.name
+        );
+        let spool = tempfile::Builder::new()
+            .suffix(".city.jsonl")
+            .tempfile()
+            .context("creating a temporary file")?
+            .into_temp_path();
+        let out = urbis_cityjson::Output::create(&spool)?;
+        let mut writer = urbis_cityjson::Writer::new(
+            out,
+            urbis_cityjson::OutputFormat::CityJsonSeq,
+            &metric_header,
+        )?;
+        let mut input = self.input;
+        while let Some(mut batch) = input.next_batch()? {
+            for f in &mut batch {
+                reprojector.apply(f)?;
+            }
+            writer.write_batch(&batch)?;
+        }
+        writer.finish()?;
+        Ok(Source {
+            input: pipeline::open(&spool)?,
+            name: self.name,
+            _spool: Some(spool),
+        })
     }
 }
 
