@@ -400,9 +400,6 @@ impl Reader {
             shared.swap_xy = true;
             translate = translate.map(|t| [t[1], t[0], t[2]]);
             extent = extent.map(|e| [e[1], e[0], e[2], e[4], e[3], e[5]]);
-            if let Some(t) = Arc::get_mut(&mut shared.templates) {
-                t.swap_xy();
-            }
         }
         if let Some(e) = extent {
             metadata.insert("geographicalExtent".into(), json!(e));
@@ -431,7 +428,14 @@ impl Reader {
             ..Header::default()
         };
         if !shared.templates.geometry.templates.is_empty() {
-            header.geometry_templates = Some(shared.templates.geometry.clone());
+            let mut templates = shared.templates.geometry.clone();
+            if shared.swap_xy {
+                // Template vertices are relative coordinates in the file's axis order too.
+                for v in &mut templates.vertices {
+                    v.swap(0, 1);
+                }
+            }
+            header.geometry_templates = Some(templates);
         }
         let mut reader = Reader {
             path: path.to_path_buf(),

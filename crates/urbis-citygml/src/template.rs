@@ -42,13 +42,6 @@ impl Templates {
         self.by_id.get(id).copied()
     }
 
-    /// Swaps x and y of every template vertex (a file written northing first).
-    pub fn swap_xy(&mut self) {
-        for v in &mut self.geometry.vertices {
-            v.swap(0, 1);
-        }
-    }
-
     /// Adds the templates defined in one member (its tree `dom`); `global` holds the model's
     /// appearances.
     pub fn add_member(

@@ -305,3 +305,67 @@ fn local_coordinates_under_a_northing_first_crs_follow_the_solids() {
     );
     assert!((points(&f[0], &h)[0][0] - 100.0).abs() < 20.0);
 }
+
+/// A tree (ImplicitGeometry) whose template, reference point and matrix are written in the
+/// file's axis order: `first_northing` writes every pair northing first.
+fn tree_gml(first_northing: bool) -> String {
+    let pair = |e: f64, n: f64| {
+        if first_northing {
+            format!("{n} {e}")
+        } else {
+            format!("{e} {n}")
+        }
+    };
+    // A triangle 1 m east and 2 m north; the matrix stretches the easting by 3 and moves it
+    // 5 m north (row-major, in the file's axis order).
+    let ring = [(0.0, 0.0), (1.0, 0.0), (1.0, 2.0), (0.0, 0.0)]
+        .iter()
+        .map(|&(e, n)| format!("{} 0", pair(e, n)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let matrix = if first_northing {
+        "1 0 0 5 0 3 0 0 0 0 1 0 0 0 0 1"
+    } else {
+        "3 0 0 0 0 1 0 5 0 0 1 0 0 0 0 1"
+    };
+    let (e, n) = (4_468_512.9, 5_333_349.5);
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<core:CityModel xmlns:core="http://www.opengis.net/citygml/2.0" xmlns:veg="http://www.opengis.net/citygml/vegetation/2.0" xmlns:gml="http://www.opengis.net/gml">
+<core:cityObjectMember><veg:SolitaryVegetationObject gml:id="t1"><veg:lod2ImplicitRepresentation><core:ImplicitGeometry>
+<core:transformationMatrix>{matrix}</core:transformationMatrix>
+<core:relativeGMLGeometry><gml:MultiSurface gml:id="tpl"><gml:surfaceMember><gml:Polygon><gml:exterior><gml:LinearRing><gml:posList srsDimension="3">{ring}</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon></gml:surfaceMember></gml:MultiSurface></core:relativeGMLGeometry>
+<core:referencePoint><gml:Point srsName="EPSG:31468"><gml:pos srsDimension="3">{} 0</gml:pos></gml:Point></core:referencePoint>
+</core:ImplicitGeometry></veg:lod2ImplicitRepresentation></veg:SolitaryVegetationObject></core:cityObjectMember>
+</core:CityModel>
+"#,
+        pair(e, n)
+    )
+}
+
+#[test]
+fn implicit_geometry_is_swapped_with_its_matrix() {
+    let placed = |first_northing: bool, axes: AxisOrder| -> Vec<[f64; 3]> {
+        let (features, header, _) = read(&tree_gml(first_northing), axes);
+        let points = points(&features[0], &header);
+        let instance = &features[0].objects[0].geometries()[0];
+        let templates = header.geometry_templates.as_ref().unwrap();
+        templates.placed(instance, &points).unwrap().1
+    };
+    let easting_first = placed(false, AxisOrder::AsWritten);
+    let northing_first = placed(true, AxisOrder::Swap);
+    assert_eq!(easting_first.len(), 3);
+    for (a, b) in easting_first.iter().zip(&northing_first) {
+        assert!((0..3).all(|k| (a[k] - b[k]).abs() < 1e-6), "{a:?} {b:?}");
+    }
+    // The stretched triangle: 3 m east and 2 m north of a point 5 m north of the reference.
+    let (e, n) = (4_468_512.9, 5_333_349.5);
+    assert!(
+        (easting_first[1][0] - (e + 3.0)).abs() < 1e-6,
+        "{easting_first:?}"
+    );
+    assert!(
+        (easting_first[2][1] - (n + 7.0)).abs() < 1e-6,
+        "{easting_first:?}"
+    );
+}
