@@ -377,9 +377,17 @@ impl Reader {
             latin1: declared_latin1(&file),
             swap_xy: false,
         };
+        // Converted at most once, and only when the envelope or the area of use leave a
+        // question open.
+        let mut sample: Option<Vec<Feature>> = None;
         let mut translate = match extent {
             Some(e) => Some([e[0], e[1], e[2]]),
-            None => first_point(&file, path, &shared, pending.make_contiguous()),
+            None => first_point(
+                sample.get_or_insert_with(|| {
+                    sample_features(&file, path, &shared, pending.make_contiguous())
+                }),
+                &shared.transform,
+            ),
         };
         let samples: Vec<[f64; 2]> = match (extent, translate) {
             (Some(e), _) => vec![[e[0], e[1]], [e[3], e[4]]],
@@ -387,7 +395,10 @@ impl Reader {
             (None, None) => Vec::new(),
         };
         let (swap_xy, axis_note) = axis_order(options.axes, crs.as_ref(), &samples, || {
-            first_solids_outward(&file, path, &shared, pending.make_contiguous())
+            let sample = sample.get_or_insert_with(|| {
+                sample_features(&file, path, &shared, pending.make_contiguous())
+            });
+            solids_outward(sample, &shared.transform)
         });
         if let Some(note) = axis_note {
             warnings.push(Warning {
@@ -731,46 +742,45 @@ fn axis_order(
     }
 }
 
-/// Whether the solids of the first members face outwards as written (see
-/// [`urbis_geom::orientation::OrientationVotes::verdict`]).
-fn first_solids_outward(
+/// The features of the first members found so far (at most 16), converted once for what
+/// the header needs from the data itself: the first point (the translation of a file without
+/// an envelope) and the orientation of the first solids (the axis order). Stops at the first
+/// member that cannot be read or converted; reading the file reports it.
+fn sample_features(
     file: &File,
     path: &Path,
     shared: &Shared,
     members: &[(usize, Member)],
-) -> Option<bool> {
-    let mut votes = urbis_geom::orientation::OrientationVotes::default();
+) -> Vec<Feature> {
+    let mut out = Vec::new();
     for (k, m) in members.iter().take(16) {
         let Ok(bytes) = read_span(file, path, m.start, m.end) else {
             break;
         };
-        if let Ok(converted) = convert_member(shared, *k, &bytes, m.line) {
-            for f in &converted.features {
-                votes.add_feature(f, &shared.transform);
-            }
-        }
+        let Ok(converted) = convert_member(shared, *k, &bytes, m.line) else {
+            break;
+        };
+        out.extend(converted.features);
+    }
+    out
+}
+
+/// Whether the sampled solids face outwards as written (see
+/// [`urbis_geom::orientation::OrientationVotes::verdict`]).
+fn solids_outward(sample: &[Feature], transform: &Transform) -> Option<bool> {
+    let mut votes = urbis_geom::orientation::OrientationVotes::default();
+    for f in sample {
+        votes.add_feature(f, transform);
     }
     votes.verdict()
 }
 
-/// The first coordinate of the first city object (for the transform's translation when the
-/// file has no envelope).
-fn first_point(
-    file: &File,
-    path: &Path,
-    shared: &Shared,
-    members: &[(usize, Member)],
-) -> Option<[f64; 3]> {
-    for (k, m) in members.iter().take(16) {
-        let bytes = read_span(file, path, m.start, m.end).ok()?;
-        let converted = convert_member(shared, *k, &bytes, m.line).ok()?;
-        for f in &converted.features {
-            if let Some(v) = f.vertices.first() {
-                return Some(shared.transform.apply(*v));
-            }
-        }
-    }
-    None
+/// The first coordinate of the sampled features.
+fn first_point(sample: &[Feature], transform: &Transform) -> Option<[f64; 3]> {
+    sample
+        .iter()
+        .find_map(|f| f.vertices.first())
+        .map(|v| transform.apply(*v))
 }
 
 /// What the first pass hands over.

@@ -6,11 +6,22 @@
 
 use crate::vector::Vec3;
 
-const A: f64 = 6_378_137.0;
-const F: f64 = 1.0 / 298.257_223_563;
-const E2: f64 = F * (2.0 - F);
+/// WGS 84 semi-major axis, metres.
+pub const WGS84_A: f64 = 6_378_137.0;
+/// WGS 84 flattening.
+pub const WGS84_F: f64 = 1.0 / 298.257_223_563;
+/// WGS 84 first eccentricity squared.
+pub const WGS84_E2: f64 = WGS84_F * (2.0 - WGS84_F);
+const A: f64 = WGS84_A;
+const E2: f64 = WGS84_E2;
 
-/// Earth-centred, earth-fixed coordinates of a longitude, latitude (degrees) and height.
+/// Earth-centred, earth-fixed coordinates (EPSG:4978) of a longitude and latitude in degrees
+/// and a height above the WGS 84 ellipsoid in metres.
+///
+/// ```
+/// let p = urbis_geom::local_frame::geodetic_to_ecef([0.0, 0.0, 0.0]);
+/// assert!((p[0] - 6_378_137.0).abs() < 1e-6 && p[1].abs() < 1e-6 && p[2].abs() < 1e-6);
+/// ```
 pub fn geodetic_to_ecef(g: Vec3) -> Vec3 {
     let (lon, lat) = (g[0].to_radians(), g[1].to_radians());
     let (sin_lat, cos_lat) = lat.sin_cos();

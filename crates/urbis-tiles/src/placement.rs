@@ -13,11 +13,9 @@
 use urbis_geom::{ReprojectError, Reprojector};
 use urbis_model::Crs;
 
-/// WGS 84 semi-major axis, metres.
-pub const WGS84_A: f64 = 6_378_137.0;
-/// WGS 84 flattening.
-pub const WGS84_F: f64 = 1.0 / 298.257_223_563;
-const WGS84_E2: f64 = WGS84_F * (2.0 - WGS84_F);
+/// The ellipsoid and geodetic → ECEF conversion live in `urbis-geom` (the validator's local
+/// metric frame uses them too).
+pub use urbis_geom::local_frame::{geodetic_to_ecef, WGS84_A, WGS84_E2, WGS84_F};
 
 /// Why a model cannot be placed.
 #[derive(Debug, thiserror::Error)]
@@ -96,24 +94,6 @@ impl Placement {
     pub fn ecef(&self, p: [f64; 3]) -> Result<[f64; 3], PlacementError> {
         self.geodetic(p).map(geodetic_to_ecef)
     }
-}
-
-/// ECEF (EPSG:4978) of longitude and latitude in degrees and a height above the WGS 84
-/// ellipsoid in metres.
-///
-/// ```
-/// let p = urbis_tiles::placement::geodetic_to_ecef([0.0, 0.0, 0.0]);
-/// assert!((p[0] - 6_378_137.0).abs() < 1e-6 && p[1].abs() < 1e-6 && p[2].abs() < 1e-6);
-/// ```
-pub fn geodetic_to_ecef(g: [f64; 3]) -> [f64; 3] {
-    let (lon, lat, h) = (g[0].to_radians(), g[1].to_radians(), g[2]);
-    let (sin_lat, cos_lat) = lat.sin_cos();
-    let n = WGS84_A / (1.0 - WGS84_E2 * sin_lat * sin_lat).sqrt();
-    [
-        (n + h) * cos_lat * lon.cos(),
-        (n + h) * cos_lat * lon.sin(),
-        (n * (1.0 - WGS84_E2) + h) * sin_lat,
-    ]
 }
 
 /// Longitude and latitude (degrees) and ellipsoidal height (metres) of an ECEF point
