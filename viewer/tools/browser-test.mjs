@@ -1,7 +1,9 @@
 // Browser test of the urbis viewer: opens BASE/viewer in headless Chromium (loopback only),
-// waits until the tiles are rendered, checks the canvas is not blank, clicks a building and
-// waits for its id in the attribute panel, and saves a screenshot.
+// waits until the tiles are rendered, checks the first view frames the whole city, large, over
+// the offline base layer, checks the canvas is not blank, clicks a building and waits for its
+// id in the attribute panel, and saves a screenshot.
 // Usage: node browser-test.mjs BASE_URL SCREENSHOT.png   (CHROMIUM=path overrides the browser)
+// SCREENSHOT.png is the first view; SCREENSHOT-final.png the view after the clicks.
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -31,8 +33,13 @@ try {
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(`${base}/viewer`);
   await page.waitForFunction(() => document.body.dataset.tilesLoaded === "true", null, { timeout: 180000 });
-  // A few more frames so the loaded tiles are drawn.
+  // And the globe's own tiles (the base layer under the city); slow under SwiftShader.
+  await page.waitForFunction(() => window.urbis.viewer.scene.globe.tilesLoaded, null, { timeout: 180000 });
+  // A few more frames so the loaded tiles are drawn; the first view is the screenshot.
   await page.waitForTimeout(1500);
+  mkdirSync(dirname(screenshot), { recursive: true });
+  await page.screenshot({ path: screenshot });
+  result.screenshot = screenshot;
 
   // Not blank: the frame has many colours, and a share of its pixels changes when the tileset
   // is hidden (what is drawn is the city, not just the globe and sky).
@@ -65,6 +72,52 @@ try {
   });
   if (result.canvas.colours < 20 || result.canvas.cityShare < 0.01) {
     throw new Error(`the canvas shows no city: ${JSON.stringify(result.canvas)}`);
+  }
+
+  // The first view: all four ground corners of the tileset's root region are in the frame, the
+  // quadrilateral between them covers most of it, and the base layer is the Natural Earth II
+  // imagery shipped with CesiumJS, loaded.
+  result.frame = await page.evaluate(() => {
+    const { viewer, state } = window.urbis;
+    const region = state.tileset.root.boundingVolume;
+    if (!(region instanceof Cesium.TileBoundingRegion)) return { region: false };
+    const r = region.rectangle;
+    const [w, h] = [viewer.scene.canvas.clientWidth, viewer.scene.canvas.clientHeight];
+    const corners = [[r.west, r.south], [r.east, r.south], [r.east, r.north], [r.west, r.north]].map(
+      ([lon, lat]) => Cesium.SceneTransforms.worldToWindowCoordinates(
+        viewer.scene, Cesium.Cartesian3.fromRadians(lon, lat, region.minimumHeight)));
+    const inside = corners.every((p) => p && p.x >= 0 && p.y >= 0 && p.x <= w && p.y <= h);
+    let area = 0;
+    for (let i = 0; inside && i < 4; i++) {
+      const [a, b] = [corners[i], corners[(i + 1) % 4]];
+      area += a.x * b.y - b.x * a.y;
+    }
+    const base = viewer.imageryLayers.length > 0 ? viewer.imageryLayers.get(0) : null;
+    // The frame's corners, outside the city, show the ground, not black space.
+    viewer.render();
+    const c = document.createElement("canvas");
+    c.width = viewer.scene.canvas.width; c.height = viewer.scene.canvas.height;
+    const ctx = c.getContext("2d");
+    ctx.drawImage(viewer.scene.canvas, 0, 0);
+    const ground = [[4, 4], [c.width - 5, 4], [4, c.height - 5], [c.width - 5, c.height - 5]].map(([x, y]) => {
+      const p = ctx.getImageData(x, y, 1, 1).data;
+      return p[0] + p[1] + p[2];
+    });
+    return {
+      region: true,
+      inside,
+      corners: corners.map((p) => p && [Math.round(p.x), Math.round(p.y)]),
+      share: Math.abs(area) / 2 / (w * h),
+      baseLayer: base && base.ready ? String(base.imageryProvider.url) : null,
+      ground,
+    };
+  });
+  const frame = result.frame;
+  if (!frame.region || !frame.inside || frame.share < 0.5) {
+    throw new Error(`the first view does not frame the whole city, large: ${JSON.stringify(frame)}`);
+  }
+  if (!frame.baseLayer || !frame.baseLayer.includes("NaturalEarthII") || frame.ground.some((v) => v < 120)) {
+    throw new Error(`no offline base layer: ${JSON.stringify(frame)}`);
   }
 
   // Find a pixel showing a building, then click it like a person would.
@@ -140,9 +193,9 @@ try {
     { timeout: 60000 },
   );
   result.sunLegend = await page.evaluate(() => document.getElementById("sun-legend").textContent);
-  mkdirSync(dirname(screenshot), { recursive: true });
-  await page.screenshot({ path: screenshot });
-  result.screenshot = screenshot;
+  // The view after clicking, colouring and the sun map, beside the first.
+  result.finalScreenshot = screenshot.replace(/\.png$/, "") + "-final.png";
+  await page.screenshot({ path: result.finalScreenshot });
   result.pageErrors = errors;
   if (errors.length) throw new Error(`errors in the page: ${errors.join("; ")}`);
   result.ok = true;

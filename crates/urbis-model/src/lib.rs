@@ -12,6 +12,7 @@ pub mod appearance;
 pub mod boundaries;
 pub mod cityobject;
 pub mod crs;
+pub mod district;
 pub mod feature;
 pub mod geometry;
 pub mod header;

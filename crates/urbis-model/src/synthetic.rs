@@ -50,31 +50,36 @@ pub enum Roof {
 }
 
 /// A small, fast, deterministic generator (SplitMix64).
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
+    pub(crate) fn range(&mut self, lo: f64, hi: f64) -> f64 {
         lo + (hi - lo) * (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
 }
 
 /// The header of a synthetic city (EPSG:7415, millimetre transform).
 pub fn header(spec: &CitySpec) -> Header {
-    let mut metadata = JsonMap::new();
-    metadata.insert(
-        "title".into(),
-        json!(format!(
+    titled_header(
+        format!(
             "urbis synthetic city ({} buildings, seed {})",
             spec.buildings, spec.seed
-        )),
-    );
+        ),
+        spec.origin,
+    )
+}
+
+/// A header in EPSG:7415 with a millimetre transform translated to `origin`.
+pub(crate) fn titled_header(title: String, origin: [f64; 2]) -> Header {
+    let mut metadata = JsonMap::new();
+    metadata.insert("title".into(), json!(title));
     metadata.insert(
         "referenceSystem".into(),
         json!("https://www.opengis.net/def/crs/EPSG/0/7415"),
@@ -83,7 +88,7 @@ pub fn header(spec: &CitySpec) -> Header {
         source_version: "2.0".into(),
         transform: Transform {
             scale: [0.001; 3],
-            translate: [spec.origin[0], spec.origin[1], 0.0],
+            translate: [origin[0], origin[1], 0.0],
         },
         metadata: Some(metadata),
         ..Default::default()
@@ -157,13 +162,27 @@ pub fn building_shape(spec: &CitySpec, i: usize) -> BuildingShape {
     }
 }
 
-struct Mesh<'a> {
-    t: &'a Transform,
-    vertices: Vec<[i64; 3]>,
+/// The vertices of one feature, shared by its geometries.
+pub(crate) struct Mesh<'a> {
+    pub(crate) t: &'a Transform,
+    pub(crate) vertices: Vec<[i64; 3]>,
+    /// Exchange x and y of every point (to build a shape turned by a quarter and mirrored).
+    pub(crate) swap_xy: bool,
 }
 
-impl Mesh<'_> {
-    fn v(&mut self, p: [f64; 3]) -> u32 {
+impl<'a> Mesh<'a> {
+    /// An empty mesh quantised by `t`.
+    pub(crate) fn new(t: &'a Transform) -> Self {
+        Mesh {
+            t,
+            vertices: Vec::new(),
+            swap_xy: false,
+        }
+    }
+
+    /// The index of point `p`, added if new.
+    pub(crate) fn v(&mut self, p: [f64; 3]) -> u32 {
+        let p = if self.swap_xy { [p[1], p[0], p[2]] } else { p };
         let q = self.t.quantize(p).unwrap_or([0; 3]);
         if let Some(i) = self.vertices.iter().position(|v| *v == q) {
             return i as u32;
@@ -173,7 +192,8 @@ impl Mesh<'_> {
     }
 }
 
-fn sem(kind: &str) -> SemanticSurface {
+/// A semantic surface of type `kind`.
+pub(crate) fn sem(kind: &str) -> SemanticSurface {
     SemanticSurface {
         kind: crate::semantic_type(kind),
         ..Default::default()
@@ -181,7 +201,11 @@ fn sem(kind: &str) -> SemanticSurface {
 }
 
 /// A Solid from faces (each an outward, counter-clockwise ring) with a semantic index each.
-fn solid(lod: &str, faces: &[(Vec<u32>, u32)], surfaces: Vec<SemanticSurface>) -> Geometry {
+pub(crate) fn solid(
+    lod: &str,
+    faces: &[(Vec<u32>, u32)],
+    surfaces: Vec<SemanticSurface>,
+) -> Geometry {
     let mut g = Geometry::new(GeometryType::Solid, Some(lod.into()));
     for (ring, _) in faces {
         g.boundaries.push_ring(ring);
@@ -248,22 +272,52 @@ fn lod2_faces(m: &mut Mesh, s: &BuildingShape) -> Vec<(Vec<u32>, u32)> {
 
 fn building(spec: &CitySpec, t: &Transform, i: usize) -> Feature {
     let s = building_shape(spec, i);
-    let mut m = Mesh {
-        t,
-        vertices: Vec::new(),
+    let facts = BuildingFacts {
+        storeys: (s.eave / 3.0).round() as i64,
+        year: 1900 + (i * 37 % 120) as i64,
+        function: if i % 7 == 0 { "office" } else { "residential" },
     };
+    building_feature(t, format!("building_{i:06}"), &s, false, &facts)
+}
+
+/// The attributes of a generated building beside those its shape gives.
+pub(crate) struct BuildingFacts {
+    /// storeysAboveGround.
+    pub(crate) storeys: i64,
+    /// yearOfConstruction.
+    pub(crate) year: i64,
+    /// function.
+    pub(crate) function: &'static str,
+}
+
+/// A Building feature with an LoD1 block and an LoD2.2 solid of shape `s`. With `turned`, the
+/// shape is read with x and y exchanged (its ridge runs north-south).
+pub(crate) fn building_feature(
+    t: &Transform,
+    id: String,
+    s: &BuildingShape,
+    turned: bool,
+    facts: &BuildingFacts,
+) -> Feature {
+    let mut m = Mesh::new(t);
+    m.swap_xy = turned;
     // LoD1: a block to the mean of eave and ridge.
     let h1 = (s.eave + s.ridge) / 2.0;
     let block = BuildingShape {
         ridge: h1,
         eave: h1,
         roof: Roof::Flat,
-        ..s
+        ..*s
     };
-    let lod1 = lod2_faces(&mut m, &block);
-    let lod2 = lod2_faces(&mut m, &s);
+    let mut lod1 = lod2_faces(&mut m, &block);
+    let mut lod2 = lod2_faces(&mut m, s);
+    if turned {
+        // Exchanging x and y mirrors: reverse the rings to keep them facing outwards.
+        for (ring, _) in lod1.iter_mut().chain(lod2.iter_mut()) {
+            ring.reverse();
+        }
+    }
     let surfaces = || vec![sem("GroundSurface"), sem("WallSurface"), sem("RoofSurface")];
-    let id = format!("building_{i:06}");
     let mut o = CityObject::new(id.clone(), CityObjectType::Building);
     let roof_type = match s.roof {
         Roof::Flat => "1000",
@@ -273,18 +327,9 @@ fn building(spec: &CitySpec, t: &Transform, i: usize) -> Feature {
     let mut attrs = JsonMap::new();
     attrs.insert("measuredHeight".into(), json!(s.ridge));
     attrs.insert("roofType".into(), json!(roof_type));
-    attrs.insert(
-        "storeysAboveGround".into(),
-        json!((s.eave / 3.0).round() as i64),
-    );
-    attrs.insert(
-        "yearOfConstruction".into(),
-        json!(1900 + (i * 37 % 120) as i64),
-    );
-    attrs.insert(
-        "function".into(),
-        Value::String(if i % 7 == 0 { "office" } else { "residential" }.into()),
-    );
+    attrs.insert("storeysAboveGround".into(), json!(facts.storeys));
+    attrs.insert("yearOfConstruction".into(), json!(facts.year));
+    attrs.insert("function".into(), Value::String(facts.function.to_string()));
     o.attributes = Some(attrs);
     o.geometry = Some(vec![
         solid("1", &lod1, surfaces()),
@@ -303,10 +348,7 @@ fn city_width() -> f64 {
 }
 
 fn road(spec: &CitySpec, t: &Transform, r: usize) -> Feature {
-    let mut m = Mesh {
-        t,
-        vertices: Vec::new(),
-    };
+    let mut m = Mesh::new(t);
     let y0 = spec.origin[1] + r as f64 * (ROW_DEPTH + ROAD);
     let (x0, x1, y1) = (spec.origin[0], spec.origin[0] + city_width(), y0 + ROAD);
     let ring = vec![
@@ -337,17 +379,21 @@ fn road(spec: &CitySpec, t: &Transform, r: usize) -> Feature {
 }
 
 fn terrain(spec: &CitySpec, t: &Transform, nrows: usize) -> Feature {
-    let mut m = Mesh {
-        t,
-        vertices: Vec::new(),
-    };
-    let (w, h) = (city_width(), nrows as f64 * (ROW_DEPTH + ROAD) + ROAD);
+    let size = [city_width(), nrows as f64 * (ROW_DEPTH + ROAD) + ROAD];
+    flat_terrain(t, spec.origin, size)
+}
+
+/// A flat TIN terrain (`terrain`, 8 × 8 cells of two triangles) at height 0 over the rectangle
+/// from `origin` of `size` (width, depth).
+pub(crate) fn flat_terrain(t: &Transform, origin: [f64; 2], size: [f64; 2]) -> Feature {
+    let mut m = Mesh::new(t);
+    let [w, h] = size;
     let (nx, ny) = (8usize, 8usize);
     let mut g = Geometry::new(GeometryType::CompositeSurface, Some("1".into()));
     let p = |i: usize, j: usize| {
         [
-            spec.origin[0] + w * i as f64 / nx as f64,
-            spec.origin[1] + h * j as f64 / ny as f64,
+            origin[0] + w * i as f64 / nx as f64,
+            origin[1] + h * j as f64 / ny as f64,
             0.0,
         ]
     };

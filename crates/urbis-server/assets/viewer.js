@@ -104,7 +104,7 @@ async function openCollection(id) {
       document.body.dataset.tilesLoaded = "true";
       status(`${id}: tiles loaded. Click a building.`);
     });
-    await viewer.zoomTo(tileset, new Cesium.HeadingPitchRange(0.6, -0.5, tileset.boundingSphere.radius * 0.9));
+    frameTileset(tileset);
     await fillColourOptions(id);
     applyStyle();
     if ($("sun").checked) showSun(true);
@@ -112,6 +112,47 @@ async function openCollection(id) {
   } catch (e) {
     status(`${id}: ${errorText(e)}`);
   }
+}
+
+/**
+ * Puts the camera where the whole tileset is in view and as large as it fits: looking north
+ * and 68° down at the middle of its root region, at the shortest distance from which all eight
+ * corners of the region are inside the frame (3% margin). Tilesets without a root region
+ * (never made by urbis) are framed by their bounding sphere.
+ */
+function frameTileset(tileset) {
+  const region = tileset.root.boundingVolume;
+  if (!(region instanceof Cesium.TileBoundingRegion)) {
+    viewer.zoomTo(tileset);
+    return;
+  }
+  const r = region.rectangle;
+  const corners = [];
+  for (const h of [region.minimumHeight, region.maximumHeight]) {
+    for (const [lon, lat] of [[r.west, r.south], [r.east, r.south], [r.east, r.north], [r.west, r.north]]) {
+      corners.push(Cesium.Cartesian3.fromRadians(lon, lat, h));
+    }
+  }
+  const middle = Cesium.Cartesian3.fromRadians((r.west + r.east) / 2, (r.south + r.north) / 2, region.minimumHeight);
+  const camera = viewer.camera;
+  const canvas = viewer.scene.canvas;
+  const [mx, my] = [canvas.clientWidth * 0.03, canvas.clientHeight * 0.03];
+  const look = (range) => camera.lookAt(middle, new Cesium.HeadingPitchRange(0, Cesium.Math.toRadians(-68), range));
+  const fits = (range) => {
+    look(range);
+    return corners.every((p) => {
+      const w = Cesium.SceneTransforms.worldToWindowCoordinates(viewer.scene, p);
+      return w && w.x >= mx && w.x <= canvas.clientWidth - mx && w.y >= my && w.y <= canvas.clientHeight - my;
+    });
+  };
+  let [near, far] = [1, Math.max(tileset.boundingSphere.radius, 50) * 4];
+  for (let i = 0; i < 20 && !fits(far); i++) far *= 2;
+  for (let i = 0; i < 40; i++) {
+    const range = (near + far) / 2;
+    if (fits(range)) far = range; else near = range;
+  }
+  look(far);
+  camera.lookAtTransform(Cesium.Matrix4.IDENTITY);
 }
 
 async function fillColourOptions(id) {

@@ -274,6 +274,18 @@ impl Transaction for SqliteTransaction<'_> {
         }
     }
 
+    fn set_header(&mut self, header: &str, crs: Option<u32>) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE collections SET header = ?2, crs = ?3 WHERE cid = ?1",
+                rusqlite::params![self.cid, header, crs],
+            )
+            .map_err(err("setting the header"))?;
+        self.collection.header = header.to_string();
+        self.collection.crs = crs;
+        Ok(())
+    }
+
     fn commit(mut self: Box<Self>) -> Result<CommitSummary> {
         let e = err("committing");
         let attributes: Vec<&String> = self.attributes.iter().filter(|a| *a != "type").collect();

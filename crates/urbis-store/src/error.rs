@@ -33,6 +33,16 @@ pub enum StoreError {
         /// What is wrong.
         message: String,
     },
+    /// `set_crs` on a collection that names another CRS, without `relabel`.
+    #[error("collection \"{collection}\" is in EPSG:{own} already; to convert its coordinates to EPSG:{wanted}, run `urbis export` and `urbis reproject IN OUT --to EPSG:{wanted}`; if the label EPSG:{own} is wrong, add --relabel")]
+    CrsAlreadySet {
+        /// The collection.
+        collection: String,
+        /// The CRS it names.
+        own: u32,
+        /// The CRS asked for.
+        wanted: u32,
+    },
     /// A query the backend cannot run (a property name it cannot address...).
     #[error("{0}")]
     BadQuery(String),

@@ -16,6 +16,7 @@ mod error;
 pub mod filter;
 pub mod record;
 pub mod seq;
+pub mod set_crs;
 pub mod store;
 pub mod suite;
 
@@ -23,6 +24,7 @@ pub use error::{Result, StoreError};
 pub use filter::{CmpOp, Filter, Literal, Property, Region};
 pub use record::{Record, RecordBuilder};
 pub use seq::write_seq;
+pub use set_crs::{set_crs, CrsChange};
 pub use store::{
     Collection, CommitSummary, Fields, Item, NewCollection, OnConflict, Page, PutOutcome, Query,
     Store, Transaction,

@@ -203,6 +203,9 @@ pub trait Transaction {
     fn put(&mut self, record: &Record, on_conflict: OnConflict) -> Result<PutOutcome>;
     /// Deletes the feature holding an object id; false when there was none.
     fn delete(&mut self, id: &str) -> Result<bool>;
+    /// Replaces the collection's header line and CRS (what [`crate::set_crs`] does; it puts
+    /// every feature again so their longitude/latitude geometry follows).
+    fn set_header(&mut self, header: &str, crs: Option<u32>) -> Result<()>;
     /// Makes every change visible at once.
     fn commit(self: Box<Self>) -> Result<CommitSummary>;
 }

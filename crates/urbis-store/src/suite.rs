@@ -18,7 +18,7 @@ type Check = (&'static str, fn(Factory));
 
 /// Every check, in order; the name of each is printed as it runs.
 pub fn run_all(make: Factory) {
-    let checks: [Check; 11] = [
+    let checks: [Check; 12] = [
         ("empty store", empty_store),
         ("commit makes features visible", commit_makes_visible),
         (
@@ -33,6 +33,7 @@ pub fn run_all(make: Factory) {
         ("deletes", deletes),
         ("hostile strings are data", hostile_strings_are_data),
         ("integrity check", integrity_check),
+        ("set-crs places a collection", set_crs_places_a_collection),
     ];
     for (name, check) in checks {
         eprintln!("store suite: {name}");
@@ -551,4 +552,64 @@ fn integrity_check(make: Factory) {
     assert!(s.check().unwrap().is_empty());
     load(s.as_ref(), "c");
     assert_eq!(s.check().unwrap(), Vec::<String>::new());
+}
+
+fn set_crs_places_a_collection(make: Factory) {
+    let s = make();
+    // Stored without a CRS: no longitude/latitude anywhere.
+    let b = RecordBuilder::new(header(&SPEC).transform, None);
+    let unplaced: Vec<Record> = city().iter().map(|f| b.record(f).unwrap()).collect();
+    let mut tx = s
+        .begin(&NewCollection {
+            crs: None,
+            ..new_collection("c")
+        })
+        .unwrap();
+    for r in &unplaced {
+        tx.put(r, OnConflict::Fail).unwrap();
+    }
+    tx.commit().unwrap();
+    let before = s.collection("c").unwrap().unwrap();
+    assert_eq!((before.crs, before.lonlat), (None, None));
+
+    let change = crate::set_crs(s.as_ref(), "c", 7415, false).unwrap();
+    assert_eq!(change.previous, None);
+    assert_eq!(change.features, unplaced.len() as u64);
+    let after = s.collection("c").unwrap().unwrap();
+    assert_eq!(after.crs, Some(7415));
+    assert_eq!(after.count, before.count);
+    assert!(after.header.contains("EPSG/0/7415"), "{}", after.header);
+    assert!(after.revision > before.revision);
+    // Delft, as the records made with the CRS from the start say.
+    let placed = records();
+    let lon = placed
+        .iter()
+        .filter_map(|r| r.lonlat)
+        .fold(f64::MAX, |m, l| m.min(l[0]));
+    let [minlon, minlat, _, _] = after.lonlat.expect("a CRS84 extent");
+    assert!((minlon - lon).abs() < 1e-9, "{minlon} vs {lon}");
+    assert!((51.9..52.1).contains(&minlat), "{minlat}");
+    assert_eq!(
+        change.placed,
+        placed.iter().filter(|r| r.lonlat.is_some()).count() as u64
+    );
+    let first = s.get("c", &placed[0].id, Fields::Summary).unwrap().unwrap();
+    assert_eq!(first.lonlat, placed[0].lonlat);
+    assert!(first.geometry.is_some());
+
+    // Another CRS only with relabel; the refusal changes nothing.
+    let refused = crate::set_crs(s.as_ref(), "c", 28992, false).unwrap_err();
+    assert!(
+        matches!(refused, StoreError::CrsAlreadySet { own: 7415, .. }),
+        "{refused}"
+    );
+    assert!(refused.to_string().contains("--relabel"));
+    assert_eq!(s.collection("c").unwrap().unwrap().crs, Some(7415));
+    let relabelled = crate::set_crs(s.as_ref(), "c", 28992, true).unwrap();
+    assert_eq!(relabelled.previous, Some(7415));
+    assert_eq!(s.collection("c").unwrap().unwrap().crs, Some(28992));
+    assert!(matches!(
+        crate::set_crs(s.as_ref(), "none", 7415, false),
+        Err(StoreError::NoCollection(_))
+    ));
 }

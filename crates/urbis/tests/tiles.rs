@@ -198,6 +198,12 @@ fn the_viewer_shows_the_demo_city_and_a_clicked_buildings_id() {
         String::from_utf8_lossy(&o.stderr)
     );
     let result: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    // The first view frames the whole district, large (the script checks it, this says so).
+    assert_eq!(result["frame"]["inside"], true, "{result}");
+    assert!(
+        result["frame"]["share"].as_f64().unwrap() >= 0.5,
+        "{result}"
+    );
     let id = result["clicked"]["id"].as_str().unwrap();
     assert!(id.starts_with("building_"), "{result}");
     assert!(result["panel"].as_str().unwrap().contains(id), "{result}");

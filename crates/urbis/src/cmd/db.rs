@@ -5,7 +5,8 @@ use serde_json::json;
 use std::path::PathBuf;
 use urbis_store::Store;
 
-/// Look after a store: list its collections, check its integrity, delete a collection.
+/// Look after a store: list its collections, check its integrity, name a collection's CRS,
+/// delete a collection.
 #[derive(clap::Args)]
 pub struct Args {
     #[command(subcommand)]
@@ -29,6 +30,27 @@ enum DbCommand {
         /// The store file.
         #[arg(long, default_value = "city.db")]
         db: PathBuf,
+    },
+    /// Name the CRS of a collection stored without one, e.g. `urbis db set-crs city EPSG:7415`.
+    ///
+    /// For models imported without a CRS (CityJSONSeq exports whose header has no
+    /// `referenceSystem`, older CityJSON): every feature gets its longitude/latitude extent and
+    /// footprint, so the OGC API, the tiles, the viewer and the analyses can place it. The
+    /// coordinates do not change: to convert them to another CRS, export the collection and run
+    /// `urbis reproject`. A collection that names another CRS is only relabelled with
+    /// `--relabel`. A warning says when the features, read in that CRS, fall outside the
+    /// area it is defined for (the code is then probably wrong).
+    SetCrs {
+        /// The collection.
+        collection: String,
+        /// The CRS its coordinates are in: EPSG:CODE (or an OGC CRS URL or URN).
+        crs: String,
+        /// The store file.
+        #[arg(long, default_value = "city.db")]
+        db: PathBuf,
+        /// Replace a CRS the collection already names (its label is wrong).
+        #[arg(long)]
+        relabel: bool,
     },
     /// Delete a collection and its features.
     Delete {
@@ -95,6 +117,32 @@ pub fn run(a: Args) -> Result<u8> {
             } else {
                 Ok(1)
             }
+        }
+        DbCommand::SetCrs {
+            collection,
+            crs,
+            db,
+            relabel,
+        } => {
+            let code = urbis_model::Crs::parse(&crs)
+                .and_then(|c| c.epsg_code())
+                .ok_or_else(|| anyhow!("{crs}: give an EPSG code, e.g. EPSG:7415"))?;
+            let store = open(&db)?;
+            let change =
+                urbis_store::set_crs(&store, &collection, code, relabel).with_context(|| {
+                    format!("{}: setting the CRS of \"{collection}\"", db.display())
+                })?;
+            let before = change
+                .previous
+                .map_or("no CRS".to_string(), |c| format!("EPSG:{c}"));
+            eprintln!(
+                "urbis: \"{collection}\" is in EPSG:{code} now (was {before}): {} features, {} with longitude/latitude",
+                change.features, change.placed
+            );
+            for w in change.warning.iter().chain(&change.outside_area) {
+                eprintln!("urbis: warning: {w}");
+            }
+            Ok(0)
         }
         DbCommand::Delete { collection, db } => {
             let store = open(&db)?;

@@ -6,8 +6,9 @@ use std::path::PathBuf;
 
 /// Generate a synthetic city, import it into the embedded store and serve it with the viewer.
 ///
-/// The city (EPSG:7415, near Delft: streets of LoD2 buildings with roofs, walls and ground
-/// semantics, roads, parks, terrain) is generated once into the store `--db` as the collection
+/// The city (EPSG:7415, near Delft: a square district of blocks of LoD2 buildings with roofs,
+/// walls and ground semantics, taller towards the centre, around streets, a market square and
+/// a park with trees, on a flat terrain; see `urbis generate --layout district`) is generated once into the store `--db` as the collection
 /// `demo`; later runs reuse it. Then the server starts and prints the viewer's URL: open it in
 /// a browser. Stop it with Ctrl-C.
 #[derive(clap::Args)]
@@ -42,6 +43,7 @@ pub fn run(a: Args) -> Result<u8> {
             buildings: a.buildings,
             seed: 1,
             to: None,
+            layout: generate::Layout::District,
         })?;
         let code = import::run(import::Args {
             inputs: vec![city],

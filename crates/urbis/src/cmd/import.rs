@@ -209,7 +209,15 @@ fn import_file(
     }
     let builder = RecordBuilder::new(target.transform, target.crs);
     if let Some(w) = builder.warning() {
-        eprintln!("urbis: warning: {display}: {w}");
+        let fix = if target.crs.is_none() {
+            format!(
+                " (name it: `urbis import --crs EPSG:CODE ...`, or afterwards `urbis db set-crs {collection} EPSG:CODE --db {}`)",
+                a.db.display()
+            )
+        } else {
+            String::new()
+        };
+        eprintln!("urbis: warning: {display}: {w}{fix}");
     }
     let requantize = (target.transform != header.transform).then_some(header.transform);
     let on_conflict: OnConflict = a.on_conflict.into();
