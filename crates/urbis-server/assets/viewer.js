@@ -164,8 +164,8 @@ async function fillColourOptions(id) {
       if (["id", "type", "geometry"].includes(name)) continue;
       const typed = schema.type === "number" || schema.type === "integer";
       if (schema.type && !typed) continue;
-      // Untyped queryables (the store does not know attribute types) show up once a loaded
-      // tile holds a number for them.
+      // Queryables of mixed type (or only nulls so far) show up once a loaded tile holds a
+      // number for them.
       const o = document.createElement("option");
       o.value = propertyId(name);
       o.textContent = name;

@@ -389,9 +389,13 @@ pub async fn queryables(
         json!({"title": "footprint", "format": "geometry-any"}),
     );
     for a in &c.attributes {
-        props
-            .entry(a.clone())
-            .or_insert_with(|| json!({"title": a}));
+        props.entry(a.clone()).or_insert_with(|| {
+            match c.attribute_types.get(a).and_then(|t| t.json_schema_type()) {
+                Some(t) => json!({"title": a, "type": t}),
+                // Values of several types (or only nulls so far): any JSON value.
+                None => json!({"title": a}),
+            }
+        });
     }
     let names: Vec<String> = props.keys().cloned().collect();
     json_or_html(

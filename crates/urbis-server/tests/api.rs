@@ -240,8 +240,17 @@ async fn collections_and_unknown_collection() {
         assert_eq!(r.json()["code"], "NotFound");
     }
     let q = get(&f, "/collections/delft/queryables").await.json();
-    assert!(q["properties"]["measuredHeight"].is_object());
     assert!(q["properties"]["geometry"].is_object());
+    // JSON types, from the values stored.
+    for (name, ty) in [
+        ("measuredHeight", "number"),
+        ("storeysAboveGround", "integer"),
+        ("yearOfConstruction", "integer"),
+        ("roofType", "string"),
+        ("name", "string"),
+    ] {
+        assert_eq!(q["properties"][name]["type"], ty, "{name}: {q}");
+    }
 }
 
 #[tokio::test]

@@ -106,10 +106,44 @@ fn reals<const N: usize>(r: &Row, base: usize) -> rusqlite::Result<Option<[f64; 
 
 const COLLECTION_COLUMNS: &str = "name, title, header, transform, crs, count, minx, miny, minz, maxx, maxy, maxz, minlon, minlat, maxlon, maxlat, dt_start, dt_end, attributes, types, revision";
 
+/// The attribute names and types of a collection row: `{"name": "type" | null}`, or from
+/// stores written before urbis recorded types, `["name", ...]` (types then unknown: mixed).
+fn attribute_columns(
+    text: &str,
+) -> (
+    Vec<String>,
+    std::collections::BTreeMap<String, urbis_store::AttributeType>,
+) {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(map)) => {
+            let types = map
+                .iter()
+                .filter_map(|(k, v)| {
+                    Some((k.clone(), urbis_store::AttributeType::parse(v.as_str()?)))
+                })
+                .collect();
+            (map.keys().cloned().collect(), types)
+        }
+        Ok(serde_json::Value::Array(list)) => {
+            let names: Vec<String> = list
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect();
+            let types = names
+                .iter()
+                .map(|n| (n.clone(), urbis_store::AttributeType::Mixed))
+                .collect();
+            (names, types)
+        }
+        _ => Default::default(),
+    }
+}
+
 fn collection_from_row(r: &Row) -> rusqlite::Result<Collection> {
     let transform: String = r.get(3)?;
     let t: [[f64; 3]; 2] = serde_json::from_str(&transform).unwrap_or([[1.0; 3], [0.0; 3]]);
     let attributes: String = r.get(18)?;
+    let (names, attribute_types) = attribute_columns(&attributes);
     let types: String = r.get(19)?;
     Ok(Collection {
         id: r.get(0)?,
@@ -126,7 +160,8 @@ fn collection_from_row(r: &Row) -> rusqlite::Result<Collection> {
         bbox: reals(r, 6)?,
         lonlat: reals(r, 12)?,
         temporal: [r.get(16)?, r.get(17)?],
-        attributes: serde_json::from_str(&attributes).unwrap_or_default(),
+        attributes: names,
+        attribute_types,
         types: serde_json::from_str(&types).unwrap_or_default(),
         revision: r.get::<_, i64>(20)?.max(0) as u64,
     })
@@ -317,5 +352,26 @@ impl SqliteStore {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use urbis_store::AttributeType;
+
+    #[test]
+    fn attribute_columns_read_types_and_the_older_list_of_names() {
+        let (names, types) =
+            super::attribute_columns(r#"{"h": "number", "n": "integer", "x": null}"#);
+        assert_eq!(names, ["h", "n", "x"]);
+        assert_eq!(types["h"], AttributeType::Number);
+        assert_eq!(types["n"], AttributeType::Integer);
+        assert!(!types.contains_key("x"));
+        // Stores written before types were recorded: names kept, types unknown.
+        let (names, types) = super::attribute_columns(r#"["h", "n"]"#);
+        assert_eq!(names, ["h", "n"]);
+        assert_eq!(types["h"], AttributeType::Mixed);
+        assert_eq!(super::attribute_columns("damaged").0, Vec::<String>::new());
     }
 }

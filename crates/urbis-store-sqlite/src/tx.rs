@@ -2,11 +2,11 @@
 //! without a commit.
 
 use rusqlite::{Connection, OptionalExtension};
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::sync::MutexGuard;
 use urbis_store::{
-    Collection, CommitSummary, NewCollection, OnConflict, PutOutcome, Record, Result, StoreError,
-    Transaction,
+    attribute_type, AttributeType, Collection, CommitSummary, NewCollection, OnConflict,
+    PutOutcome, Record, Result, StoreError, Transaction,
 };
 
 /// A transaction holding the writer connection.
@@ -15,7 +15,8 @@ pub struct SqliteTransaction<'a> {
     cid: i64,
     collection: Collection,
     summary: CommitSummary,
-    attributes: BTreeSet<String>,
+    /// Attribute names and types, as stored plus what was put.
+    attributes: BTreeMap<String, Option<AttributeType>>,
     /// When the collection was empty at the start: the ids stored since, so that conflicts
     /// are found without asking the database for every object id.
     fresh_ids: Option<std::collections::HashSet<String>>,
@@ -45,11 +46,12 @@ impl<'a> SqliteTransaction<'a> {
                 lonlat: None,
                 temporal: [None, None],
                 attributes: Vec::new(),
+                attribute_types: Default::default(),
                 types: Vec::new(),
                 revision: 0,
             },
             summary: CommitSummary::default(),
-            attributes: BTreeSet::new(),
+            attributes: BTreeMap::new(),
             fresh_ids: None,
             open: true,
         };
@@ -82,7 +84,12 @@ impl<'a> SqliteTransaction<'a> {
                         crate::collection_from_row,
                     )
                     .map_err(&e)?;
-                tx.attributes = tx.collection.attributes.iter().cloned().collect();
+                let c = &tx.collection;
+                tx.attributes = c
+                    .attributes
+                    .iter()
+                    .map(|a| (a.clone(), c.attribute_types.get(a).copied()))
+                    .collect();
                 if tx.collection.count == 0 {
                     tx.fresh_ids = Some(Default::default());
                 }
@@ -250,11 +257,7 @@ impl Transaction for SqliteTransaction<'_> {
                     ),
                 })?;
         }
-        for k in &r.attribute_names {
-            if !self.attributes.contains(k) {
-                self.attributes.insert(k.clone());
-            }
-        }
+        attribute_type::merge_into(&mut self.attributes, &r.attributes);
         match outcome {
             PutOutcome::Inserted => self.summary.inserted += 1,
             PutOutcome::Replaced => self.summary.replaced += 1,
@@ -288,7 +291,13 @@ impl Transaction for SqliteTransaction<'_> {
 
     fn commit(mut self: Box<Self>) -> Result<CommitSummary> {
         let e = err("committing");
-        let attributes: Vec<&String> = self.attributes.iter().filter(|a| *a != "type").collect();
+        // {"name": "integer" | ... | null (only nulls so far)}.
+        let attributes: serde_json::Map<String, serde_json::Value> = self
+            .attributes
+            .iter()
+            .filter(|(a, _)| *a != "type")
+            .map(|(a, t)| (a.clone(), t.map(|t| t.as_str()).into()))
+            .collect();
         let types: Vec<(String, i64)> = {
             let mut s = self
                 .conn

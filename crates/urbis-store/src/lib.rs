@@ -11,6 +11,7 @@
 //! [`Query`] (bbox, types, datetime, a [`Filter`] expression, paging); writes go through a
 //! [`Transaction`], which changes nothing until it commits.
 
+pub mod attribute_type;
 pub mod body;
 mod error;
 pub mod filter;
@@ -20,6 +21,7 @@ pub mod set_crs;
 pub mod store;
 pub mod suite;
 
+pub use attribute_type::AttributeType;
 pub use error::{Result, StoreError};
 pub use filter::{CmpOp, Filter, Literal, Property, Region};
 pub use record::{Record, RecordBuilder};

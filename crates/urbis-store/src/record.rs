@@ -2,7 +2,7 @@
 //! precomputed (extent, footprints, properties, dates), so serving a map view never parses or
 //! reprojects geometry.
 
-use crate::{Result, StoreError};
+use crate::{AttributeType, Result, StoreError};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -20,8 +20,9 @@ pub struct Record {
     pub kind: String,
     /// GeoJSON properties: `{"type": kind, ...attributes of the top-level object}`.
     pub properties: String,
-    /// Names of the top-level object's attributes (the collection's queryables).
-    pub attribute_names: Vec<String>,
+    /// Names of the top-level object's attributes (the collection's queryables) and the JSON
+    /// type of each value (`None` for null).
+    pub attributes: Vec<(String, Option<AttributeType>)>,
     /// Real-coordinate extent `[minx, miny, minz, maxx, maxy, maxz]` in the native CRS; `None`
     /// for a feature without vertices.
     pub bbox: Option<[f64; 6]>,
@@ -171,10 +172,11 @@ impl RecordBuilder {
             id: f.id.clone(),
             object_ids: f.objects.iter().map(|o| o.id.clone()).collect(),
             kind: root.kind.as_str().to_string(),
-            attribute_names: root
+            attributes: root
                 .attributes
                 .iter()
-                .flat_map(|a| a.keys().cloned())
+                .flat_map(|a| a.iter())
+                .map(|(k, v)| (k.clone(), AttributeType::of(v)))
                 .collect(),
             properties: Value::Object(properties).to_string(),
             bbox,

@@ -26,6 +26,8 @@ pub struct Collection {
     pub temporal: [Option<String>; 2],
     /// Names of the attributes of top-level objects (the queryables).
     pub attributes: Vec<String>,
+    /// The JSON type each attribute's values share, where known (absent: only nulls so far).
+    pub attribute_types: std::collections::BTreeMap<String, crate::AttributeType>,
     /// Feature counts per CityObject type.
     pub types: Vec<(String, u64)>,
     /// Increases with every committed change (for ETags and caches).
