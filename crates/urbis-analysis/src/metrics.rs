@@ -14,8 +14,10 @@
 //! - areas per semantic surface type; roof faces' slope and azimuth (degrees clockwise from
 //!   grid north of the normal's horizontal part); wall area per compass sector of the wall's
 //!   normal (`WallSurface`, else faces steeper than 80°);
-//! - storeys: planning height / storey height, rounded, at least 1; gross floor area:
-//!   footprint area × storeys;
+//! - storeys: the object's `storeysAboveGround` where it has one (a Building with parts: its
+//!   own, else the most of any part), else planning height / storey height, rounded, at
+//!   least 1; `storeys_source` says which, `storeys_estimate` always gives the estimate;
+//!   gross floor area: footprint area × storeys;
 //! - compactness: (36π V²)^(1/3) / envelope area (1 for a sphere, 0.806 for a cube);
 //!   elongation: 1 − width/length of the minimum-area rectangle around the footprint.
 
@@ -120,8 +122,12 @@ pub struct Metrics {
     /// Wall area per compass sector (N, NE, ... NW), m².
     #[serde(serialize_with = "sectors")]
     pub wall_areas: [f64; 8],
-    /// Estimated storeys.
+    /// Storeys: the data's `storeysAboveGround`, else the estimate.
     pub storeys: Option<u32>,
+    /// Where `storeys` comes from: `storeysAboveGround` or `estimate`.
+    pub storeys_source: Option<&'static str>,
+    /// Planning height / storey height, rounded, at least 1 (whatever the data says).
+    pub storeys_estimate: Option<u32>,
     /// Estimated gross floor area, m².
     pub gross_floor_area: Option<f64>,
     /// (36π V²)^(1/3) / envelope area.
@@ -247,6 +253,8 @@ fn empty(o: &CityObject) -> Metrics {
         roofs: Vec::new(),
         wall_areas: [0.0; 8],
         storeys: None,
+        storeys_source: None,
+        storeys_estimate: None,
         gross_floor_area: None,
         compactness: None,
         elongation: None,
@@ -364,7 +372,7 @@ pub fn object_metrics(
         m.footprint_source = Some(f.method);
         m.footprint = f.polygons;
     }
-    finish(&mut m, options);
+    finish(&mut m, object, options);
     Some(m)
 }
 
@@ -377,20 +385,34 @@ fn z_range(points: &[[f64; 3]]) -> (f64, f64) {
 }
 
 /// The figures derived from the measured ones: height, storeys, floor area, shape indices.
-fn finish(m: &mut Metrics, options: &MetricsOptions) {
+fn finish(m: &mut Metrics, object: &CityObject, options: &MetricsOptions) {
     m.height = match (m.planning_top, m.ground_height) {
         (Some(top), Some(ground)) => Some(top - ground),
         _ => None,
     };
+    let estimate = m
+        .height
+        .filter(|h| *h > 0.0)
+        .map(|h| ((h / options.storey_height).round() as u32).max(1));
+    let given = storeys_above_ground(object);
     if m.parts == 0 {
-        m.storeys = m
-            .height
-            .filter(|h| *h > 0.0)
-            .map(|h| ((h / options.storey_height).round() as u32).max(1));
+        m.storeys_estimate = estimate;
+        (m.storeys, m.storeys_source) = match (given, estimate) {
+            (Some(s), _) => (Some(s), Some(STOREYS_GIVEN)),
+            (None, Some(e)) => (Some(e), Some(STOREYS_ESTIMATED)),
+            (None, None) => (None, None),
+        };
         m.gross_floor_area = match (m.footprint_area, m.storeys) {
             (Some(a), Some(s)) => Some(a * f64::from(s)),
             _ => None,
         };
+    } else {
+        // Parts set storeys, their source and the floor area; the Building's own figure wins.
+        m.storeys_estimate = estimate;
+        if let Some(s) = given {
+            m.storeys = Some(s);
+            m.storeys_source = Some(STOREYS_GIVEN);
+        }
     }
     m.compactness = m
         .volume
@@ -442,12 +464,32 @@ fn aggregate(root: &CityObject, parts: &[Metrics], options: &MetricsOptions) -> 
         for (w, pw) in m.wall_areas.iter_mut().zip(p.wall_areas) {
             *w += pw;
         }
-        m.storeys = m.storeys.max(p.storeys);
+        if p.storeys > m.storeys {
+            m.storeys = p.storeys;
+            m.storeys_source = p.storeys_source;
+        }
         m.gross_floor_area = add(m.gross_floor_area, p.gross_floor_area);
     }
     m.volume = volume;
-    finish(&mut m, options);
+    finish(&mut m, root, options);
     m
+}
+
+/// `storeys_source` of a figure from the data.
+const STOREYS_GIVEN: &str = "storeysAboveGround";
+/// `storeys_source` of a figure estimated from the height.
+const STOREYS_ESTIMATED: &str = "estimate";
+
+/// The object's `storeysAboveGround` when it is a whole number of at least 1 (a JSON number
+/// or a numeric string, as CityGML gives it).
+fn storeys_above_ground(object: &CityObject) -> Option<u32> {
+    let v = object.attributes.as_ref()?.get("storeysAboveGround")?;
+    let n = match v {
+        serde_json::Value::Number(n) => n.as_f64()?,
+        serde_json::Value::String(s) => s.trim().parse::<f64>().ok()?,
+        _ => return None,
+    };
+    (n >= 1.0 && n.fract() == 0.0 && n < 1000.0).then_some(n as u32)
 }
 
 fn lod_key(lod: &Option<String>) -> f64 {

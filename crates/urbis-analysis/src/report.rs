@@ -34,6 +34,8 @@ pub const CSV_COLUMNS: &[&str] = &[
     "wall_W",
     "wall_NW",
     "storeys",
+    "storeys_source",
+    "storeys_estimate",
     "gross_floor_area",
     "compactness",
     "elongation",
@@ -77,6 +79,12 @@ fn csv_row(m: &Metrics, building: &str) -> String {
     ];
     cells.extend(m.wall_areas.iter().map(|w| format!("{w}")));
     cells.push(m.storeys.map(|s| s.to_string()).unwrap_or_default());
+    cells.push(m.storeys_source.unwrap_or("").to_string());
+    cells.push(
+        m.storeys_estimate
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+    );
     cells.push(num(m.gross_floor_area));
     cells.push(num(m.compactness));
     cells.push(num(m.elongation));

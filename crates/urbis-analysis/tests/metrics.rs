@@ -308,3 +308,46 @@ fn full_validation_withholds_the_volume_of_an_invalid_solid() {
     let note = full.building.volume_note.unwrap();
     assert!(note.starts_with("invalid geometry (errors 203"), "{note}");
 }
+
+#[test]
+fn storeys_come_from_storeys_above_ground_where_the_data_has_it() {
+    let set = |f: &mut urbis_model::Feature, object: usize, value: serde_json::Value| {
+        let mut attributes = urbis_model::JsonMap::new();
+        attributes.insert("storeysAboveGround".into(), value);
+        f.objects[object].attributes = Some(attributes);
+    };
+    // A 12 m box: the estimate is 4 storeys; the data says 3 (as CityGML writes it, a string).
+    let mut f = FeatureBuilder::new("A", "Building")
+        .solid("A", "2.2", &box_faces(O, 10.0, 8.0, 12.0), &T, false)
+        .build();
+    set(&mut f, 0, serde_json::json!("3"));
+    let m = metrics_of(f.clone()).building;
+    assert_eq!(m.storeys, Some(3));
+    assert_eq!(m.storeys_source, Some("storeysAboveGround"));
+    assert_eq!(m.storeys_estimate, Some(4));
+    close_opt(
+        "gfa from the data's storeys",
+        m.gross_floor_area,
+        3.0 * 80.0,
+    );
+    // Not a whole number of storeys: the estimate, and it says so.
+    set(&mut f, 0, serde_json::json!(2.5));
+    let m = metrics_of(f).building;
+    assert_eq!((m.storeys, m.storeys_source), (Some(4), Some("estimate")));
+
+    // A Building with parts: its own figure wins over the most of its parts'.
+    let o2 = [O[0] + 10.0, O[1], O[2]];
+    let mut f = FeatureBuilder::new("B", "Building")
+        .solid("B-1", "2.2", &box_faces(O, 10.0, 8.0, 12.0), &T, true)
+        .solid("B-2", "2.2", &box_faces(o2, 6.0, 8.0, 6.0), &T, true)
+        .build();
+    let m = metrics_of(f.clone()).building;
+    assert_eq!((m.storeys, m.storeys_source), (Some(4), Some("estimate")));
+    let building = f.objects.iter().position(|o| o.id == "B").unwrap();
+    set(&mut f, building, serde_json::json!(5));
+    let m = metrics_of(f).building;
+    assert_eq!(
+        (m.storeys, m.storeys_source),
+        (Some(5), Some("storeysAboveGround"))
+    );
+}

@@ -16,9 +16,51 @@ use urbis_model::{
 pub(crate) struct ReadContext {
     /// True for CityJSON 1.0 and 1.1 input.
     pub legacy: bool,
-    /// False when the caller wants shape only: object attributes, materials and textures are
-    /// then skipped unread (saving their parsing, and per-feature copies of the appearance).
+    /// False when the caller wants shape only: object attributes (but those in
+    /// [`SHAPE_ATTRIBUTES`]), materials and textures are then skipped unread (saving their
+    /// parsing, and per-feature copies of the appearance).
     pub full: bool,
+}
+
+/// The attributes a shape-only read keeps: those measuring analyses compare their estimates
+/// with (the storeys a building has).
+pub(crate) const SHAPE_ATTRIBUTES: [&str; 1] = ["storeysAboveGround"];
+
+/// Reads an `attributes` object keeping only [`SHAPE_ATTRIBUTES`]; `None` when none is there.
+struct ShapeAttributes;
+
+impl<'de> DeserializeSeed<'de> for ShapeAttributes {
+    type Value = Option<JsonMap>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<JsonMap>, D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ShapeAttributes {
+    type Value = Option<JsonMap>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("attributes (a JSON object)")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Option<JsonMap>, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Option<JsonMap>, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<JsonMap>, D::Error> {
+        d.deserialize_map(self)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<JsonMap>, A::Error> {
+        let mut kept = JsonMap::new();
+        while let Some(key) = map.next_key::<Str<'de>>()? {
+            if SHAPE_ATTRIBUTES.contains(&key.as_ref()) {
+                kept.insert(key.as_ref().to_string(), map.next_value::<Value>()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok((!kept.is_empty()).then_some(kept))
+    }
 }
 
 /// Reads one CityObject whose id is already known.
@@ -56,7 +98,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_> {
                     })?);
                 }
                 "attributes" if !self.ctx.full => {
-                    map.next_value::<IgnoredAny>()?;
+                    object.attributes = map.next_value_seed(ShapeAttributes)?;
                 }
                 "attributes" => object.attributes = map.next_value::<Option<JsonMap>>()?,
                 "geographicalExtent" => {

@@ -351,3 +351,39 @@ fn store_attributes_for_the_viewer() {
     let out = urbis(&["analyze", "metrics", s(&city), "--store-attributes"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn metrics_use_storeys_above_ground_and_say_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let city = tmp.path().join("c.city.jsonl");
+    let o = urbis(&["generate", s(&city), "--buildings", "25"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let given: std::collections::HashMap<String, u64> = std::fs::read_to_string(&city)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Value = serde_json::from_str(l).unwrap();
+            let id = f["id"].as_str().unwrap().to_string();
+            let n = f["CityObjects"][&id]["attributes"]["storeysAboveGround"].as_u64()?;
+            Some((id, n))
+        })
+        .collect();
+    assert_eq!(given.len(), 25);
+    let o = urbis(&["analyze", "metrics", s(&city), "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    for b in v["buildings"].as_array().unwrap() {
+        let id = b["id"].as_str().unwrap();
+        assert_eq!(b["storeys"].as_u64(), Some(given[id]), "{b}");
+        assert_eq!(b["storeys_source"], "storeysAboveGround", "{b}");
+        assert!(b["storeys_estimate"].as_u64().unwrap() >= 1);
+    }
+    assert_eq!(v["summary"]["storeys_sources"]["storeysAboveGround"], 25);
+    let text = urbis(&["analyze", "metrics", s(&city)]);
+    let out = String::from_utf8_lossy(&text.stdout).to_string();
+    assert!(
+        out.contains("25 from storeysAboveGround, 0 estimated"),
+        "{out}"
+    );
+}

@@ -398,9 +398,10 @@ impl Reader {
         self.warnings.retain(|w| !w.contains("--swap-axes"));
     }
 
-    /// Reads shape only from here on: ids, types, parent/child links and geometry with its
-    /// semantics. Object attributes, materials and textures (and each feature's `appearance`)
-    /// are skipped unread, which saves their parsing and copying; for analyses that measure.
+    /// Reads shape only from here on: ids, types, parent/child links, geometry with its
+    /// semantics, and of the attributes only `storeysAboveGround` (what measuring analyses
+    /// compare with). Other attributes, materials and textures (and each feature's
+    /// `appearance`) are skipped unread, which saves their parsing and copying.
     pub fn geometry_only(&mut self) {
         self.ctx.full = false;
     }

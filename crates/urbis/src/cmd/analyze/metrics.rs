@@ -30,8 +30,11 @@ use urbis_cityjson::Output;
 /// surface_areas — per semantic type; roofs — each face's area, slope and azimuth (downhill
 /// direction, degrees clockwise from grid north); wall areas per compass sector (N...NW) of
 /// the wall's normal (WallSurface, else faces steeper than 80°).
-/// storeys — height / --storey-height, rounded, at least 1; gross floor area — footprint ×
-/// storeys (a Building with parts: the sum of its parts').
+/// storeys — the data's storeysAboveGround where an object has one (a whole number; a
+/// Building with parts: its own, else the most of any part), else height / --storey-height,
+/// rounded, at least 1; storeys_source says which (`storeysAboveGround` or `estimate`),
+/// storeys_estimate always gives the estimate; gross floor area — footprint × storeys (a
+/// Building with parts: the sum of its parts').
 /// compactness — (36π V²)^(1/3) / envelope area (sphere 1, cube 0.806); elongation — 1 −
 /// width/length of the footprint's minimum-area bounding rectangle (square 0).
 ///
@@ -58,8 +61,8 @@ pub struct Args {
     #[arg(long)]
     validate: bool,
     /// With --collection: store the Building figures as attributes (urbis_height,
-    /// urbis_footprint_area, urbis_volume, urbis_storeys, urbis_gross_floor_area,
-    /// urbis_compactness) for the viewer to colour by.
+    /// urbis_footprint_area, urbis_volume, urbis_storeys, urbis_storeys_source,
+    /// urbis_gross_floor_area, urbis_compactness) for the viewer to colour by.
     #[arg(long)]
     store_attributes: bool,
 }
@@ -211,6 +214,9 @@ fn figures(m: &urbis_analysis::Metrics) -> serde_json::Map<String, serde_json::V
             out.insert(name.into(), json!((v * 1000.0).round() / 1000.0));
         }
     }
+    if let Some(source) = m.storeys_source {
+        out.insert("urbis_storeys_source".into(), json!(source));
+    }
     out
 }
 
@@ -227,6 +233,11 @@ struct Summary {
     max_height: f64,
     footprint_sources: BTreeMap<String, u64>,
     no_volume: BTreeMap<String, u64>,
+    /// Buildings whose storeys come from storeysAboveGround / from the height estimate.
+    storeys_given: u64,
+    storeys_estimated: u64,
+    /// Of the Buildings with storeysAboveGround, those whose estimate gives the same figure.
+    storeys_estimate_agrees: u64,
 }
 
 impl Summary {
@@ -243,6 +254,14 @@ impl Summary {
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_else(|| "none".into());
         *self.footprint_sources.entry(source).or_insert(0) += 1;
+        match m.storeys_source {
+            Some("storeysAboveGround") => {
+                self.storeys_given += 1;
+                self.storeys_estimate_agrees += u64::from(m.storeys_estimate == m.storeys);
+            }
+            Some(_) => self.storeys_estimated += 1,
+            None => {}
+        }
         match (m.volume, &m.volume_note) {
             (Some(v), _) => {
                 self.volume += v;
@@ -261,6 +280,9 @@ impl Summary {
             "buildings_with_volume": self.with_volume, "volume": self.volume,
             "no_volume": self.no_volume,
             "gross_floor_area": self.gross_floor_area, "max_height": self.max_height,
+            "storeys_sources": {"storeysAboveGround": self.storeys_given,
+                                "estimate": self.storeys_estimated},
+            "storeys_estimate_agrees": self.storeys_estimate_agrees,
             "seconds": seconds,
         })
     }
@@ -283,9 +305,21 @@ impl Summary {
             println!("    no volume: {n} × {why}");
         }
         println!(
-            "  gross floor area {:.1} m² (estimate)",
+            "  gross floor area {:.1} m² (footprint × storeys)",
             self.gross_floor_area
         );
+        println!(
+            "  storeys          {} from storeysAboveGround, {} estimated from the height (/ --storey-height)",
+            self.storeys_given, self.storeys_estimated
+        );
+        if self.storeys_given > 0 {
+            println!(
+                "    the estimate gives the data's figure for {} of {} ({:.1}%)",
+                self.storeys_estimate_agrees,
+                self.storeys_given,
+                100.0 * self.storeys_estimate_agrees as f64 / self.storeys_given as f64
+            );
+        }
         println!("  highest building {:.2} m", self.max_height);
     }
 }
