@@ -31,8 +31,25 @@ fn op(summary: &str, id: &str, params: &[&str], ok: Value) -> Value {
     }})
 }
 
-/// The document, with `base` as the server URL.
-pub fn document(base: &str, config: &Config) -> Value {
+/// The document, with `base` as the server URL; `storage` lists the collections' storage
+/// CRSs (EPSG codes), which with CRS84 and EPSG:4326 are the values the CRS parameters take.
+pub fn document(base: &str, config: &Config, storage: &[u32]) -> Value {
+    let mut offered = vec![
+        crate::crs::CRS84.to_string(),
+        crate::crs::CRS84H.to_string(),
+        crate::crs::epsg_uri(4326),
+    ];
+    offered.extend(
+        storage
+            .iter()
+            .filter(|c| **c != 4326)
+            .map(|c| crate::crs::epsg_uri(*c)),
+    );
+    let crs_param = |name: &str, what: &str| {
+        json!({"name": name, "in": "query", "required": false,
+               "description": format!("{what}: CRS84 (the default), EPSG:4326 or the collection's storage CRS (its `storageCrs`); a CRS another collection stores in is refused."),
+               "schema": {"type": "string", "enum": offered}})
+    };
     let object = json!({"type": "object"});
     let json_html = |d: &str| {
         response(
@@ -78,7 +95,7 @@ pub fn document(base: &str, config: &Config) -> Value {
             "/api": op("This API definition", "getApi", &["f-page"], response("The OpenAPI document", &["application/vnd.oai.openapi+json;version=3.0", "text/html"], object.clone())),
             "/collections": op("The collections", "getCollections", &["f-page"], json_html("The collections")),
             "/collections/{collectionId}": op("One collection", "describeCollection", &["collectionId", "f-collection"], response("The collection, or with f=cityjson its CityJSON header", &["application/json", "text/html", "application/city+json"], object.clone())),
-            "/collections/{collectionId}/queryables": op("The properties a filter can use", "getQueryables", &["collectionId", "f-page"], response("A JSON Schema", &["application/schema+json", "text/html"], object.clone())),
+            "/collections/{collectionId}/queryables": op("The properties a filter can use", "getQueryables", &["collectionId", "f-page"], response("A JSON Schema", &["application/schema+json", "application/json", "text/html"], object.clone())),
             "/collections/{collectionId}/items": op("Features of a collection", "getFeatures", &["collectionId", "f-features", "bbox", "bbox-crs", "crs", "limit", "offset", "datetime", "filter", "filter-lang", "filter-crs", "type"], features),
             "/collections/{collectionId}/items/{featureId}": op("One feature", "getFeature", &["collectionId", "featureId", "f-features", "crs"], feature),
         },
@@ -89,15 +106,17 @@ pub fn document(base: &str, config: &Config) -> Value {
                 "f-features": {"name": "f", "in": "query", "required": false, "description": "The encoding (else the Accept header decides).", "schema": {"type": "string", "enum": ["json", "geojson", "html", "cityjson", "cityjsonseq"]}},
                 "collectionId": {"name": "collectionId", "in": "path", "required": true, "schema": {"type": "string"}},
                 "featureId": {"name": "featureId", "in": "path", "required": true, "description": "The id of a feature or of any city object in it.", "schema": {"type": "string"}},
-                "bbox": {"name": "bbox", "in": "query", "required": false, "style": "form", "explode": false, "description": "Features whose extent meets this box (4 or 6 numbers, in bbox-crs).", "schema": {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}}},
-                "bbox-crs": {"name": "bbox-crs", "in": "query", "required": false, "schema": {"type": "string", "format": "uri"}},
-                "crs": {"name": "crs", "in": "query", "required": false, "schema": {"type": "string", "format": "uri"}},
+                "bbox": {"name": "bbox", "in": "query", "required": false, "style": "form", "explode": false, "description": "Features whose extent meets this box: 4 or 6 numbers in bbox-crs, the lower corner first (a box whose lower corner is not below its upper one is refused with 400; boxes across the antimeridian are not supported).", "schema": {"oneOf": [
+                    {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}},
+                    {"type": "array", "minItems": 6, "maxItems": 6, "items": {"type": "number"}}]}},
+                "bbox-crs": crs_param("bbox-crs", "The CRS of bbox"),
+                "crs": crs_param("crs", "The CRS of the answer's coordinates"),
                 "limit": {"name": "limit", "in": "query", "required": false, "description": format!("At most this many features (larger values are capped to {}).", config.max_limit), "schema": {"type": "integer", "minimum": 1, "default": config.default_limit}},
                 "offset": {"name": "offset", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 0, "default": 0}},
-                "datetime": {"name": "datetime", "in": "query", "required": false, "description": "An instant or interval (RFC 3339, `..` for open ends) the features' lifespans (creationDate, terminationDate) must meet.", "schema": {"type": "string"}},
-                "filter": {"name": "filter", "in": "query", "required": false, "description": "A CQL2 expression.", "schema": {"type": "string"}},
+                "datetime": {"name": "datetime", "in": "query", "required": false, "description": "An instant or interval (RFC 3339, `..` for open ends) the features' lifespans (creationDate, terminationDate) must meet; an impossible date is refused with 400.", "schema": {"type": "string", "pattern": "^(\\.\\.|[0-9]{4}-[0-9]{2}-[0-9]{2}(T[^/]+)?)(/(\\.\\.|[0-9]{4}-[0-9]{2}-[0-9]{2}(T[^/]+)?))?$"}},
+                "filter": {"name": "filter", "in": "query", "required": false, "description": "A CQL2 expression (filter-lang); one that does not parse, or names a property the collection lacks (see its queryables), is refused with 400.", "schema": {"type": "string"}},
                 "filter-lang": {"name": "filter-lang", "in": "query", "required": false, "schema": {"type": "string", "enum": ["cql2-text", "cql2-json"], "default": "cql2-text"}},
-                "filter-crs": {"name": "filter-crs", "in": "query", "required": false, "schema": {"type": "string", "format": "uri"}},
+                "filter-crs": crs_param("filter-crs", "The CRS of the filter's geometries"),
                 "type": {"name": "type", "in": "query", "required": false, "description": "CityObject types, comma-separated.", "schema": {"type": "string"}}
             },
             "schemas": {

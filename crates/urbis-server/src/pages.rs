@@ -164,11 +164,27 @@ pub async fn api(
         &[Format::Json, Format::Html],
         Format::Json,
     )?;
-    let tag = etag(("api", &base, format.param(), state.config.max_limit));
+    // The CRSs the collections offer (CRS84, EPSG:4326 and each storage CRS) are the values
+    // the crs parameters take.
+    let mut storage: Vec<u32> = state
+        .blocking(|s| Ok(s.collections()?))
+        .await?
+        .iter()
+        .filter_map(|c| c.crs)
+        .collect();
+    storage.sort_unstable();
+    storage.dedup();
+    let tag = etag((
+        "api",
+        &base,
+        format.param(),
+        state.config.max_limit,
+        &storage,
+    ));
     if let Some(r) = not_modified(&headers, &tag) {
         return Ok(r);
     }
-    let doc = crate::openapi::document(&base, &state.config);
+    let doc = crate::openapi::document(&base, &state.config, &storage);
     Ok(match format {
         Format::Html => {
             let mut rows = String::new();

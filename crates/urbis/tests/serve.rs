@@ -1,5 +1,5 @@
-//! `urbis serve` with real clients: GDAL's OAPIF driver, OWSLib, and an OpenAPI validator
-//! (openapi-spec-validator). The clients come from Debian and PyPI; `.ci/run` installs them.
+//! `urbis serve` with real clients: GDAL's OAPIF driver, OWSLib, an OpenAPI validator
+//! (openapi-spec-validator) and an OpenAPI tester (schemathesis). The clients come from Debian and PyPI; `.ci/run` installs them.
 //! Without them the tests say so and pass, except under `CI=true`, where they fail.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -205,4 +205,26 @@ fn the_openapi_document_validates() {
     runs_ok(Command::new("openapi-spec-validator").arg(&file));
     let (status, _) = http_get(&server.addr, "/collections/nope/items");
     assert_eq!(status, 404);
+}
+
+/// schemathesis (PyPI) generates requests from `/api` and checks every answer against it:
+/// status codes, content types, response schemas, that schema-valid requests are accepted
+/// and invalid ones refused (`--checks all`; the few refusals a schema cannot describe are
+/// listed in crates/urbis-server/tests/schemathesis.toml), and no 5xx. A fixed seed keeps
+/// runs repeatable.
+#[test]
+fn the_openapi_document_holds_under_schemathesis() {
+    let Some((_dir, server)) = served_city("schemathesis", &["--version"]) else {
+        return;
+    };
+    let config =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../urbis-server/tests/schemathesis.toml");
+    runs_ok(
+        Command::new("schemathesis")
+            .arg("--config-file")
+            .arg(&config)
+            .args(["run", &format!("http://{}/api", server.addr)])
+            .args(["--checks", "all", "--max-examples", "40", "--seed", "18"])
+            .env("NO_COLOR", "1"),
+    );
 }
