@@ -1,6 +1,7 @@
 //! 3D geometry for urbis, one algorithm per module in the manner of `georust/geo`.
 
 pub mod axes;
+pub mod feature_reproject;
 pub mod footprint;
 pub mod local_frame;
 pub mod orientation;
@@ -13,6 +14,7 @@ pub mod triangulate;
 pub mod vector;
 pub mod volume;
 
+pub use feature_reproject::{metric_crs_for, FeatureReprojectError, FeatureReprojector};
 pub use footprint::{footprint, Footprint, FootprintSource};
 pub use plane::{newell_normal, Plane};
 pub use project::Projection;

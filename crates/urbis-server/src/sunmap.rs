@@ -80,10 +80,24 @@ fn compute(
         urbis_tiles::build::spool_collection(store, collection, &urbis_store::Query::default())
             .map_err(ApiError::internal)?;
     let mut reader = urbis_cityjson::Reader::open(spool.path()).map_err(ApiError::internal)?;
-    let header = reader.header().clone();
+    let mut header = reader.header().clone();
+    // Geographic coordinates (degrees) are measured in metres in their UTM zone.
+    let [lon, lat, _] = header.transform.translate;
+    let mut code = code;
+    let mut to_metres = None;
+    if let Some(utm) = urbis_geom::metric_crs_for(code, lon, lat) {
+        if let Some((r, metric)) = urbis_geom::FeatureReprojector::new(&header, utm)
+            .map_err(|e| unprocessable(e.to_string()))?
+        {
+            (header, code, to_metres) = (metric, utm, Some(r));
+        }
+    }
     let mut builder: Option<SceneBuilder> = None;
-    while let Some(batch) = reader.next_batch().map_err(ApiError::internal)? {
-        for f in &batch {
+    while let Some(mut batch) = reader.next_batch().map_err(ApiError::internal)? {
+        for f in &mut batch {
+            if let Some(r) = &to_metres {
+                r.apply(f).map_err(|e| unprocessable(e.to_string()))?;
+            }
             SceneBuilder::add_to(&mut builder, f, &header, &LodChoice::Highest);
         }
     }

@@ -1,13 +1,14 @@
 //! `urbis import`.
 
 use crate::cmd::merge;
-use crate::cmd::reproject::FeatureReprojector;
+use crate::cmd::reproject::feature_reprojector;
 use crate::pipeline;
 use anyhow::{anyhow, bail, Context, Result};
 use rayon::prelude::*;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+use urbis_geom::FeatureReprojector;
 use urbis_model::{Feature, Transform};
 use urbis_store::{NewCollection, OnConflict, PutOutcome, Record, RecordBuilder, Store};
 
@@ -169,7 +170,7 @@ fn import_file(
     let mut header = reader.header().clone();
     let mut reprojector = None;
     if let Some(target) = &a.reproject {
-        if let Some((r, h)) = FeatureReprojector::new(&header, target, &display)? {
+        if let Some((r, h)) = feature_reprojector(&header, target, &display)? {
             reprojector = Some(r);
             header = h;
         }

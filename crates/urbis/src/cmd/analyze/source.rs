@@ -75,17 +75,12 @@ impl Source {
         let Some(code) = header.crs().and_then(|c| c.epsg_code()) else {
             return Ok(self);
         };
-        if !urbis_geom::axes::crs_facts(code).is_some_and(|f| f.geographic) {
-            return Ok(self);
-        }
         let [lon, lat, _] = header.transform.translate;
-        let zone = (((lon + 180.0) / 6.0).floor() as i64).clamp(0, 59) + 1;
-        let utm = if lat >= 0.0 {
-            32600 + zone
-        } else {
-            32700 + zone
+        let Some(utm) = urbis_geom::metric_crs_for(code, lon, lat) else {
+            return Ok(self);
         };
-        let Some((reprojector, metric_header)) = super::super::reproject::FeatureReprojector::new(
+        let zone = utm % 100;
+        let Some((reprojector, metric_header)) = super::super::reproject::feature_reprojector(
             &header,
             &format!("EPSG:{utm}"),
             &self.name,
