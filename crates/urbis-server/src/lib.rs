@@ -118,9 +118,13 @@ impl AppState {
 
 /// The router with every endpoint and layer.
 pub fn router(store: Arc<dyn Store>, config: Config) -> Router {
-    let cache_root = config.tiles_cache.clone().unwrap_or_else(|| {
-        std::env::temp_dir().join(format!("urbis-tiles-{}", std::process::id()))
-    });
+    let cache_root = config
+        .tiles_cache
+        .clone()
+        .or_else(|| store.cache_dir())
+        .unwrap_or_else(|| {
+            std::env::temp_dir().join(format!("urbis-tiles-{}", std::process::id()))
+        });
     let cesium = config.cesium.clone();
     let state = Arc::new(AppState {
         tiles: tiles::TileCache::new(cache_root),

@@ -285,6 +285,13 @@ impl Store for SqliteStore {
         self.run(collection, query, None, each)
     }
 
+    /// `<file>.tiles` beside the store file.
+    fn cache_dir(&self) -> Option<PathBuf> {
+        let mut dir = self.path.as_os_str().to_owned();
+        dir.push(".tiles");
+        Some(PathBuf::from(dir))
+    }
+
     fn check(&self) -> Result<Vec<String>> {
         let conn = self.readers.get()?;
         let e = err("checking the store");

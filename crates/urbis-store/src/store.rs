@@ -195,6 +195,11 @@ pub trait Store: Send + Sync {
     ) -> Result<()>;
     /// Checks the store's integrity; the list of problems (empty when sound).
     fn check(&self) -> Result<Vec<String>>;
+    /// Where data derived from this store (built 3D Tiles) is kept, when the backend names a
+    /// place for it; `None`: keep nothing between runs.
+    fn cache_dir(&self) -> Option<std::path::PathBuf> {
+        None
+    }
 }
 
 /// A write transaction on one collection.

@@ -6,6 +6,7 @@
 mod cmd;
 mod input;
 mod pipeline;
+mod store_args;
 
 /// mimalloc: the parsers allocate many small objects from several threads, where glibc's
 /// allocator spends a third of the time.

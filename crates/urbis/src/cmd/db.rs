@@ -1,9 +1,8 @@
 //! `urbis db`: look after a store.
 
+use crate::store_args::StoreArgs;
 use anyhow::{anyhow, Context, Result};
 use serde_json::json;
-use std::path::PathBuf;
-use urbis_store::Store;
 
 /// Look after a store: list its collections, check its integrity, name a collection's CRS,
 /// delete a collection.
@@ -17,9 +16,9 @@ pub struct Args {
 enum DbCommand {
     /// List the collections with their feature counts, types, CRS and extents.
     Info {
-        /// The store file.
-        #[arg(long, default_value = "city.db")]
-        db: PathBuf,
+        /// The store.
+        #[command(flatten)]
+        store: StoreArgs,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -27,9 +26,9 @@ enum DbCommand {
     /// Check the store's integrity (SQLite's integrity check and urbis's own consistency
     /// checks); exit code 1 when a problem is found.
     Check {
-        /// The store file.
-        #[arg(long, default_value = "city.db")]
-        db: PathBuf,
+        /// The store.
+        #[command(flatten)]
+        store: StoreArgs,
     },
     /// Name the CRS of a collection stored without one, e.g. `urbis db set-crs city EPSG:7415`.
     ///
@@ -45,9 +44,9 @@ enum DbCommand {
         collection: String,
         /// The CRS its coordinates are in: EPSG:CODE (or an OGC CRS URL or URN).
         crs: String,
-        /// The store file.
-        #[arg(long, default_value = "city.db")]
-        db: PathBuf,
+        /// The store.
+        #[command(flatten)]
+        store: StoreArgs,
         /// Replace a CRS the collection already names (its label is wrong).
         #[arg(long)]
         relabel: bool,
@@ -56,25 +55,17 @@ enum DbCommand {
     Delete {
         /// The collection.
         collection: String,
-        /// The store file.
-        #[arg(long, default_value = "city.db")]
-        db: PathBuf,
+        /// The store.
+        #[command(flatten)]
+        store: StoreArgs,
     },
-}
-
-fn open(db: &std::path::Path) -> Result<urbis_store_sqlite::SqliteStore> {
-    if !db.exists() {
-        return Err(anyhow!("no store at {}", db.display()));
-    }
-    urbis_store_sqlite::SqliteStore::open(db)
-        .with_context(|| format!("opening the store {}", db.display()))
 }
 
 /// Runs `urbis db`.
 pub fn run(a: Args) -> Result<u8> {
     match a.command {
-        DbCommand::Info { db, json } => {
-            let store = open(&db)?;
+        DbCommand::Info { store: db, json } => {
+            let store = db.open()?;
             let collections = store.collections()?;
             if json {
                 let list: Vec<_> = collections
@@ -88,9 +79,7 @@ pub fn run(a: Args) -> Result<u8> {
                     .collect();
                 println!(
                     "{}",
-                    serde_json::to_string_pretty(
-                        &json!({"db": db.display().to_string(), "collections": list})
-                    )?
+                    serde_json::to_string_pretty(&json!({"db": db.db, "collections": list}))?
                 );
             } else {
                 for c in &collections {
@@ -105,14 +94,14 @@ pub fn run(a: Args) -> Result<u8> {
             }
             Ok(0)
         }
-        DbCommand::Check { db } => {
-            let store = open(&db)?;
+        DbCommand::Check { store: db } => {
+            let store = db.open()?;
             let problems = store.check()?;
             for p in &problems {
-                println!("{}: {p}", db.display());
+                println!("{}: {p}", db.db);
             }
             if problems.is_empty() {
-                println!("{}: ok", db.display());
+                println!("{}: ok", db.db);
                 Ok(0)
             } else {
                 Ok(1)
@@ -121,17 +110,15 @@ pub fn run(a: Args) -> Result<u8> {
         DbCommand::SetCrs {
             collection,
             crs,
-            db,
+            store: db,
             relabel,
         } => {
             let code = urbis_model::Crs::parse(&crs)
                 .and_then(|c| c.epsg_code())
                 .ok_or_else(|| anyhow!("{crs}: give an EPSG code, e.g. EPSG:7415"))?;
-            let store = open(&db)?;
-            let change =
-                urbis_store::set_crs(&store, &collection, code, relabel).with_context(|| {
-                    format!("{}: setting the CRS of \"{collection}\"", db.display())
-                })?;
+            let store = db.open()?;
+            let change = urbis_store::set_crs(store.as_ref(), &collection, code, relabel)
+                .with_context(|| format!("{}: setting the CRS of \"{collection}\"", db.db))?;
             let before = change
                 .previous
                 .map_or("no CRS".to_string(), |c| format!("EPSG:{c}"));
@@ -144,16 +131,16 @@ pub fn run(a: Args) -> Result<u8> {
             }
             Ok(0)
         }
-        DbCommand::Delete { collection, db } => {
-            let store = open(&db)?;
+        DbCommand::Delete {
+            collection,
+            store: db,
+        } => {
+            let store = db.open()?;
             if store.delete_collection(&collection)? {
                 eprintln!("urbis: deleted collection \"{collection}\"");
                 Ok(0)
             } else {
-                Err(anyhow!(
-                    "{}: no collection named \"{collection}\"",
-                    db.display()
-                ))
+                Err(anyhow!("{}: no collection named \"{collection}\"", db.db))
             }
         }
     }

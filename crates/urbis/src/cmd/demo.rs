@@ -13,9 +13,9 @@ use std::path::PathBuf;
 /// a browser. Stop it with Ctrl-C.
 #[derive(clap::Args)]
 pub struct Args {
-    /// The store file (created if missing).
-    #[arg(long, default_value = "demo.db")]
-    pub db: PathBuf,
+    /// The store (created if missing): a SQLite file (a path, or sqlite:PATH).
+    #[arg(long, default_value = "demo.db", value_name = "URL")]
+    pub db: String,
     /// Number of buildings in the generated city.
     #[arg(long, default_value_t = 2_000)]
     pub buildings: usize,
@@ -29,10 +29,12 @@ pub struct Args {
 
 /// Runs `urbis demo`.
 pub fn run(a: Args) -> Result<u8> {
-    let has_demo = a.db.exists()
-        && urbis_store_sqlite::SqliteStore::open(&a.db)
+    let store = crate::store_args::StoreArgs { db: a.db.clone() };
+    let has_demo = urbis_stores::exists(&a.db)
+        && store
+            .open()
             .ok()
-            .and_then(|s| urbis_store::Store::collection(&s, "demo").ok().flatten())
+            .and_then(|s| s.collection("demo").ok().flatten())
             .is_some();
     if !has_demo {
         let dir = tempfile::tempdir()?;
@@ -47,7 +49,7 @@ pub fn run(a: Args) -> Result<u8> {
         })?;
         let code = import::run(import::Args {
             inputs: vec![city],
-            db: a.db.clone(),
+            store: store.clone(),
             collection: Some("demo".into()),
             on_conflict: import::ConflictArg::Replace,
             validate: false,
@@ -59,7 +61,7 @@ pub fn run(a: Args) -> Result<u8> {
         }
     }
     serve::run(serve::Args {
-        db: a.db,
+        store,
         bind: a.bind,
         max_limit: 10_000,
         public_url: None,

@@ -5,7 +5,7 @@ use anyhow::{anyhow, Context, Result};
 use std::io::Write;
 use std::path::PathBuf;
 use urbis_cityjson::{Output, OutputFormat};
-use urbis_store::{Fields, Query, Store};
+use urbis_store::{Fields, Query};
 
 /// Export a collection of a store to CityJSON or CityJSONSeq, or a model (a file or a
 /// collection) to a mesh: glTF binary (`.glb`) or Wavefront OBJ (`.obj` + `.mtl`).
@@ -27,9 +27,9 @@ pub struct Args {
     /// `.city.jsonl`, `.glb` or `.obj`, or `-` for stdout (then give `--to`).
     #[arg(required = true, num_args = 1..=2, value_names = ["IN", "OUT"])]
     pub paths: Vec<PathBuf>,
-    /// The store file.
-    #[arg(long, default_value = "city.db")]
-    pub db: PathBuf,
+    /// The store.
+    #[command(flatten)]
+    pub store: crate::store_args::StoreArgs,
     /// The collection to export.
     #[arg(long)]
     pub collection: Option<String>,
@@ -75,14 +75,10 @@ pub fn run(a: Args) -> Result<u8> {
         ));
     };
     let name = collection;
-    if !a.db.exists() {
-        return Err(anyhow!("no store at {}", a.db.display()));
-    }
-    let store = urbis_store_sqlite::SqliteStore::open(&a.db)
-        .with_context(|| format!("opening the store {}", a.db.display()))?;
+    let store = a.store.open()?;
     store
         .collection(&name)?
-        .ok_or_else(|| anyhow!("{}: no collection named \"{}\"", a.db.display(), name))?;
+        .ok_or_else(|| anyhow!("{}: no collection named \"{}\"", a.store.db, name))?;
     let query = Query {
         bbox: a
             .bbox
@@ -93,7 +89,7 @@ pub fn run(a: Args) -> Result<u8> {
     };
     let format = pipeline::output_format(a.to, &output, urbis_cityjson::Encoding::CityJsonSeq);
     let write_seq = |out: &mut dyn Write| -> Result<u64> {
-        Ok(urbis_store::write_seq(&store, &name, &query, out)?)
+        Ok(urbis_store::write_seq(store.as_ref(), &name, &query, out)?)
     };
     let n = match format {
         OutputFormat::CityJsonSeq => {

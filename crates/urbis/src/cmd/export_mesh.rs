@@ -24,11 +24,7 @@ pub fn run(a: &Args, output: &Path) -> Result<u8> {
     let mut reader = match (a.paths.len(), &a.collection) {
         (2, None) => pipeline::open(&a.paths[0])?,
         (1, Some(collection)) => {
-            if !a.db.exists() {
-                bail!("no store at {}", a.db.display());
-            }
-            let store = urbis_store_sqlite::SqliteStore::open(&a.db)
-                .with_context(|| format!("opening the store {}", a.db.display()))?;
+            let store = a.store.open()?;
             let query = urbis_store::Query {
                 bbox: a
                     .bbox
@@ -37,7 +33,7 @@ pub fn run(a: &Args, output: &Path) -> Result<u8> {
                 types: a.types.clone(),
                 ..Default::default()
             };
-            let spool = urbis_tiles::build::spool_collection(&store, collection, &query)?;
+            let spool = urbis_tiles::build::spool_collection(store.as_ref(), collection, &query)?;
             let reader = pipeline::open(spool.path())?;
             _spool = spool;
             reader

@@ -29,9 +29,9 @@ pub struct Args {
     /// Input files (`-` for stdin).
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
-    /// The store file (created if missing).
-    #[arg(long, default_value = "city.db")]
-    pub db: PathBuf,
+    /// The store (created if missing).
+    #[command(flatten)]
+    pub store: crate::store_args::StoreArgs,
     /// Collection name (default: the first input's name without extensions).
     #[arg(long)]
     pub collection: Option<String>,
@@ -99,15 +99,14 @@ struct FileReport {
 
 /// Runs `urbis import`.
 pub fn run(a: Args) -> Result<u8> {
-    let store = urbis_store_sqlite::SqliteStore::open(&a.db)
-        .with_context(|| format!("opening the store {}", a.db.display()))?;
+    let store = a.store.open_or_create()?;
     let mut reports = Vec::new();
     for input in &a.inputs {
         let name = a
             .collection
             .clone()
             .unwrap_or_else(|| default_collection(input));
-        match import_file(&store, input, &name, &a)? {
+        match import_file(store.as_ref(), input, &name, &a)? {
             Ok(r) => reports.push(r),
             Err(problems) => {
                 eprintln!(
@@ -134,9 +133,7 @@ pub fn run(a: Args) -> Result<u8> {
             .collect();
         println!(
             "{}",
-            serde_json::to_string_pretty(
-                &json!({"db": a.db.display().to_string(), "files": files})
-            )?
+            serde_json::to_string_pretty(&json!({"db": a.store.db, "files": files}))?
         );
     } else {
         for r in &reports {
@@ -213,7 +210,7 @@ fn import_file(
         let fix = if target.crs.is_none() {
             format!(
                 " (name it: `urbis import --crs EPSG:CODE ...`, or afterwards `urbis db set-crs {collection} EPSG:CODE --db {}`)",
-                a.db.display()
+                a.store.db
             )
         } else {
             String::new()

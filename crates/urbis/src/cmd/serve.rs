@@ -1,8 +1,7 @@
 //! `urbis serve`.
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// Serve a store over HTTP: OGC API – Features (Parts 1, 2 and 3), 3D Tiles and the viewer.
 ///
@@ -19,9 +18,9 @@ use std::sync::Arc;
 /// stderr (`RUST_LOG=debug` for more), and stops on Ctrl-C or SIGTERM.
 #[derive(clap::Args)]
 pub struct Args {
-    /// The store file.
-    #[arg(long, default_value = "city.db")]
-    pub db: PathBuf,
+    /// The store.
+    #[command(flatten)]
+    pub store: crate::store_args::StoreArgs,
     /// Address to listen on (port 0: any free port, printed at start).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub bind: String,
@@ -39,7 +38,8 @@ pub struct Args {
     /// of the urbis source folder, looked for from the current folder and the executable).
     #[arg(long, value_name = "DIR")]
     pub cesium: Option<PathBuf>,
-    /// Where built 3D Tiles are kept (default: `<db>.tiles` beside the store).
+    /// Where built 3D Tiles are kept (default: where the store keeps derived data; for a
+    /// SQLite file `<db>.tiles` beside it).
     #[arg(long, value_name = "DIR")]
     pub tiles_cache: Option<PathBuf>,
     /// Do not validate features when building tiles (faster on large collections; the
@@ -67,23 +67,13 @@ pub fn find_cesium(given: Option<PathBuf>) -> Option<PathBuf> {
 
 /// Runs `urbis serve`.
 pub fn run(a: Args) -> Result<u8> {
-    if !a.db.exists() {
-        return Err(anyhow!(
-            "no store at {} (create one with `urbis import FILE --db {}`)",
-            a.db.display(),
-            a.db.display()
-        ));
-    }
-    let store = urbis_store_sqlite::SqliteStore::open(&a.db)
-        .with_context(|| format!("opening the store {}", a.db.display()))?;
+    let store = a.store.open()?;
     let cesium = find_cesium(a.cesium.clone());
     if cesium.is_none() {
         eprintln!(
             "urbis: warning: CesiumJS not found, /viewer cannot show the globe (run `npm ci --prefix viewer` in the urbis source folder, or give --cesium)"
         );
     }
-    let mut cache = a.db.as_os_str().to_owned();
-    cache.push(".tiles");
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -96,7 +86,7 @@ pub fn run(a: Args) -> Result<u8> {
         max_limit: a.max_limit.max(1),
         public_url: a.public_url,
         cesium,
-        tiles_cache: Some(a.tiles_cache.unwrap_or_else(|| PathBuf::from(cache))),
+        tiles_cache: a.tiles_cache,
         tiles: urbis_tiles::BuildOptions {
             validate: !a.no_validate,
             ..Default::default()
@@ -112,9 +102,9 @@ pub fn run(a: Args) -> Result<u8> {
             .await
             .with_context(|| format!("listening on {}", a.bind))?;
         let addr = listener.local_addr()?;
-        eprintln!("urbis: serving {} on http://{addr}/", a.db.display());
+        eprintln!("urbis: serving {} on http://{addr}/", a.store.db);
         eprintln!("urbis: the viewer is at http://{addr}/viewer");
-        let router = urbis_server::router(Arc::new(store), config);
+        let router = urbis_server::router(store, config);
         urbis_server::serve(listener, router).await?;
         Ok::<_, anyhow::Error>(())
     })?;

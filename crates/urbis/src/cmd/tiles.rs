@@ -1,7 +1,7 @@
 //! `urbis tiles`.
 
 use crate::pipeline;
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, Context, Result};
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -27,9 +27,9 @@ pub struct Args {
     /// Output directory (created; tileset.json and tiles/ go in it).
     #[arg(short, long)]
     pub output: PathBuf,
-    /// The store file (with `--collection`).
-    #[arg(long, default_value = "city.db")]
-    pub db: PathBuf,
+    /// The store (with `--collection`).
+    #[command(flatten)]
+    pub store: crate::store_args::StoreArgs,
     /// The collection of the store to tile.
     #[arg(long, conflicts_with = "input")]
     pub collection: Option<String>,
@@ -91,23 +91,19 @@ pub fn run(a: Args) -> Result<u8> {
             (report, input.display().to_string())
         }
         (None, Some(collection)) => {
-            if !a.db.exists() {
-                bail!("no store at {}", a.db.display());
-            }
-            let store = urbis_store_sqlite::SqliteStore::open(&a.db)
-                .with_context(|| format!("opening the store {}", a.db.display()))?;
+            let store = a.store.open()?;
             let bar = pipeline::progress(None, "tiling");
             let report = urbis_tiles::tile_collection(
-                &store,
+                store.as_ref(),
                 collection,
                 &urbis_store::Query::default(),
                 &a.output,
                 &options,
                 &|n| bar.set_position(n),
             )
-            .with_context(|| format!("tiling collection \"{collection}\" of {}", a.db.display()))?;
+            .with_context(|| format!("tiling collection \"{collection}\" of {}", a.store.db))?;
             bar.finish_and_clear();
-            (report, format!("{}#{collection}", a.db.display()))
+            (report, format!("{}#{collection}", a.store.db))
         }
         (None, None) => return Err(anyhow!("give an input file or --collection NAME")),
     };

@@ -10,9 +10,9 @@ use std::path::PathBuf;
 pub struct SourceArgs {
     /// Input file (`-` for stdin); omit it to read `--collection` from the store.
     pub input: Option<PathBuf>,
-    /// The store file (with `--collection`).
-    #[arg(long, default_value = "city.db")]
-    pub db: PathBuf,
+    /// The store (with `--collection`).
+    #[command(flatten)]
+    pub store: crate::store_args::StoreArgs,
     /// Read this collection of the store instead of a file.
     #[arg(long, conflicts_with = "input")]
     pub collection: Option<String>,
@@ -43,13 +43,9 @@ impl SourceArgs {
                 _spool: None,
             }),
             (None, Some(collection)) => {
-                if !self.db.exists() {
-                    bail!("no store at {}", self.db.display());
-                }
-                let store = urbis_store_sqlite::SqliteStore::open(&self.db)
-                    .with_context(|| format!("opening the store {}", self.db.display()))?;
+                let store = self.store.open()?;
                 let spool = urbis_tiles::build::spool_collection(
-                    &store,
+                    store.as_ref(),
                     collection,
                     &urbis_store::Query::default(),
                 )
@@ -57,7 +53,7 @@ impl SourceArgs {
                 let input = pipeline::open(spool.path())?;
                 Ok(Source {
                     input,
-                    name: format!("{}#{collection}", self.db.display()),
+                    name: format!("{}#{collection}", self.store.db),
                     _spool: Some(spool.into_temp_path()),
                 })
             }
@@ -192,15 +188,14 @@ pub fn store_attributes(
         serde_json::Map<String, serde_json::Value>,
     )>,
 ) -> Result<usize> {
-    use urbis_store::{NewCollection, OnConflict, RecordBuilder, Store};
+    use urbis_store::{NewCollection, OnConflict, RecordBuilder};
     let Some(collection) = &args.collection else {
         bail!("--store-attributes needs --collection");
     };
-    let store = urbis_store_sqlite::SqliteStore::open(&args.db)
-        .with_context(|| format!("opening the store {}", args.db.display()))?;
+    let store = args.store.open()?;
     let c = store
         .collection(collection)?
-        .ok_or_else(|| anyhow!("no collection \"{collection}\" in {}", args.db.display()))?;
+        .ok_or_else(|| anyhow!("no collection \"{collection}\" in {}", args.store.db))?;
     let builder = RecordBuilder::new(c.transform, c.crs);
     let new = NewCollection {
         id: c.id.clone(),

@@ -187,7 +187,7 @@ pub fn run(a: Args) -> Result<u8> {
         Some(p) => {
             let src = SourceArgs {
                 input: Some(p.clone()),
-                db: a.source.db.clone(),
+                store: a.source.store.clone(),
                 collection: None,
             };
             let (s, pcode, pname) =
