@@ -11,5 +11,7 @@ pub mod shapes;
 pub mod sun;
 pub mod surfaces;
 
-pub use metrics::{building_metrics, BuildingMetrics, Metrics, MetricsOptions, RoofForm};
+pub use metrics::{
+    building_metrics, BuildingMetrics, Metrics, MetricsOptions, RoofForm, STOREYS_GIVEN,
+};
 pub use surfaces::LodChoice;

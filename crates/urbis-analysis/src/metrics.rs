@@ -475,8 +475,8 @@ fn aggregate(root: &CityObject, parts: &[Metrics], options: &MetricsOptions) -> 
     m
 }
 
-/// `storeys_source` of a figure from the data.
-const STOREYS_GIVEN: &str = "storeysAboveGround";
+/// `storeys_source` of a figure from the data (the attribute it comes from).
+pub const STOREYS_GIVEN: &str = "storeysAboveGround";
 /// `storeys_source` of a figure estimated from the height.
 const STOREYS_ESTIMATED: &str = "estimate";
 

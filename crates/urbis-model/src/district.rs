@@ -8,12 +8,11 @@
 //! [`crate::synthetic`], with the ridge along their street.
 
 use crate::synthetic::{
-    building_feature, flat_terrain, sem, solid, titled_header, BuildingFacts, BuildingShape, Mesh,
-    Rng, Roof,
+    building_feature, flat_terrain, one_object_feature, sem, solid, titled_header, BuildingFacts,
+    BuildingShape, Mesh, Rng, Roof,
 };
 use crate::{
-    CityObject, CityObjectType, Feature, Geometry, GeometryType, Header, JsonMap, Semantics,
-    Transform,
+    CityObjectType, Feature, Geometry, GeometryType, Header, JsonMap, Semantics, Transform,
 };
 use serde_json::json;
 
@@ -34,26 +33,8 @@ const PLOTS: usize = 2 * (PLOTS_NS + PLOTS_EW);
 /// Height of roads, the square and the park above the terrain (so they do not flicker with it).
 const PAVING: f64 = 0.05;
 
-/// Parameters of the demo district.
-#[derive(Debug, Clone, Copy)]
-pub struct DistrictSpec {
-    /// Number of buildings.
-    pub buildings: usize,
-    /// Seed of the pseudo-random generator.
-    pub seed: u64,
-    /// South-west corner in EPSG:7415 (Delft by default).
-    pub origin: [f64; 2],
-}
-
-impl Default for DistrictSpec {
-    fn default() -> Self {
-        DistrictSpec {
-            buildings: 2_000,
-            seed: 1,
-            origin: [84_000.0, 446_000.0],
-        }
-    }
-}
+/// The district's parameters are the synthetic city's: buildings, seed and south-west corner.
+pub use crate::synthetic::CitySpec as DistrictSpec;
 
 /// The block grid of a district: `cols` × `rows` blocks, two of them the square and the park.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -279,15 +260,7 @@ fn ground_feature(
             values: vec![Some(0); rectangles.len()],
         });
     }
-    let mut o = CityObject::new(id.clone(), kind);
-    o.attributes = Some(attributes);
-    o.geometry = Some(vec![g]);
-    Feature {
-        id,
-        objects: vec![o],
-        vertices: m.vertices,
-        ..Default::default()
-    }
+    one_object_feature(id, kind, Some(attributes), vec![g], m)
 }
 
 fn street(spec: &DistrictSpec, t: &Transform, grid: Grid, s: Street) -> Feature {
@@ -422,18 +395,15 @@ fn tree(t: &Transform, k: usize, [x, y, height]: [f64; 3]) -> Feature {
     }
     let mut g = solid("2", &faces, Vec::new());
     g.semantics = None;
-    let id = format!("tree_{k:03}");
-    let mut o = CityObject::new(id.clone(), CityObjectType::SolitaryVegetationObject);
     let mut attrs = JsonMap::new();
     attrs.insert("height".into(), json!((height * 10.0).round() / 10.0));
-    o.attributes = Some(attrs);
-    o.geometry = Some(vec![g]);
-    Feature {
-        id,
-        objects: vec![o],
-        vertices: m.vertices,
-        ..Default::default()
-    }
+    one_object_feature(
+        format!("tree_{k:03}"),
+        CityObjectType::SolitaryVegetationObject,
+        Some(attrs),
+        vec![g],
+        m,
+    )
 }
 
 #[cfg(test)]

@@ -318,7 +318,6 @@ pub(crate) fn building_feature(
         }
     }
     let surfaces = || vec![sem("GroundSurface"), sem("WallSurface"), sem("RoofSurface")];
-    let mut o = CityObject::new(id.clone(), CityObjectType::Building);
     let roof_type = match s.roof {
         Roof::Flat => "1000",
         Roof::Gable => "1030",
@@ -330,15 +329,29 @@ pub(crate) fn building_feature(
     attrs.insert("storeysAboveGround".into(), json!(facts.storeys));
     attrs.insert("yearOfConstruction".into(), json!(facts.year));
     attrs.insert("function".into(), Value::String(facts.function.to_string()));
-    o.attributes = Some(attrs);
-    o.geometry = Some(vec![
+    let geometry = vec![
         solid("1", &lod1, surfaces()),
         solid("2.2", &lod2, surfaces()),
-    ]);
+    ];
+    one_object_feature(id, CityObjectType::Building, Some(attrs), geometry, m)
+}
+
+/// A feature of one top-level object `id` of `kind`, with its attributes, its geometry and the
+/// vertices of `mesh`.
+pub(crate) fn one_object_feature(
+    id: String,
+    kind: CityObjectType,
+    attributes: Option<JsonMap>,
+    geometry: Vec<Geometry>,
+    mesh: Mesh,
+) -> Feature {
+    let mut o = CityObject::new(id.clone(), kind);
+    o.attributes = attributes;
+    o.geometry = Some(geometry);
     Feature {
         id,
         objects: vec![o],
-        vertices: m.vertices,
+        vertices: mesh.vertices,
         ..Default::default()
     }
 }
@@ -364,18 +377,15 @@ fn road(spec: &CitySpec, t: &Transform, r: usize) -> Feature {
         surfaces: vec![sem("TrafficArea")],
         values: vec![Some(0)],
     });
-    let id = format!("road_{r:04}");
-    let mut o = CityObject::new(id.clone(), CityObjectType::Road);
     let mut attrs = JsonMap::new();
     attrs.insert("name".into(), json!(format!("Street {}", r + 1)));
-    o.attributes = Some(attrs);
-    o.geometry = Some(vec![g]);
-    Feature {
-        id,
-        objects: vec![o],
-        vertices: m.vertices,
-        ..Default::default()
-    }
+    one_object_feature(
+        format!("road_{r:04}"),
+        CityObjectType::Road,
+        Some(attrs),
+        vec![g],
+        m,
+    )
 }
 
 fn terrain(spec: &CitySpec, t: &Transform, nrows: usize) -> Feature {
@@ -409,13 +419,11 @@ pub(crate) fn flat_terrain(t: &Transform, origin: [f64; 2], size: [f64; 2]) -> F
             g.boundaries.close_surface();
         }
     }
-    let id = "terrain".to_string();
-    let mut o = CityObject::new(id.clone(), CityObjectType::TINRelief);
-    o.geometry = Some(vec![g]);
-    Feature {
-        id,
-        objects: vec![o],
-        vertices: m.vertices,
-        ..Default::default()
-    }
+    one_object_feature(
+        "terrain".into(),
+        CityObjectType::TINRelief,
+        None,
+        vec![g],
+        m,
+    )
 }

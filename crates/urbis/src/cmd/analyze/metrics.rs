@@ -255,7 +255,7 @@ impl Summary {
             .unwrap_or_else(|| "none".into());
         *self.footprint_sources.entry(source).or_insert(0) += 1;
         match m.storeys_source {
-            Some("storeysAboveGround") => {
+            Some(urbis_analysis::STOREYS_GIVEN) => {
                 self.storeys_given += 1;
                 self.storeys_estimate_agrees += u64::from(m.storeys_estimate == m.storeys);
             }
