@@ -14,4 +14,4 @@ pub mod surfaces;
 pub use metrics::{
     building_metrics, BuildingMetrics, Metrics, MetricsOptions, RoofForm, STOREYS_GIVEN,
 };
-pub use surfaces::LodChoice;
+pub use urbis_model::LodChoice;

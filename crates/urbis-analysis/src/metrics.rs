@@ -26,10 +26,11 @@ use crate::footprint::{elongation, object_footprint, FootprintMethod};
 use crate::polygon::{
     area, azimuth_degrees, normal, orientation_sector, slope_degrees, ORIENTATIONS,
 };
-use crate::surfaces::{choose_geometry, feature_points, object_surfaces, LodChoice};
+use crate::surfaces::{feature_points, object_surfaces};
 use geo::MultiPolygon;
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
+use urbis_model::LodChoice;
 use urbis_model::{CityObject, Feature, GeometryTemplates, Transform};
 
 /// Parameters of the metrics.
@@ -271,7 +272,7 @@ pub fn object_metrics(
     templates: Option<&GeometryTemplates>,
     options: &MetricsOptions,
 ) -> Option<Metrics> {
-    let geometry = choose_geometry(object, templates, &options.lod)?;
+    let geometry = options.lod.choose(object, templates)?;
     let s = object_surfaces(geometry, points, keys, templates)?;
     let mut m = empty(object);
     m.lod = s.lod.clone();
@@ -493,7 +494,7 @@ fn storeys_above_ground(object: &CityObject) -> Option<u32> {
 }
 
 fn lod_key(lod: &Option<String>) -> f64 {
-    crate::surfaces::lod_value(lod.as_deref())
+    urbis_model::lod::lod_value(lod.as_deref())
 }
 
 fn add(a: Option<f64>, b: Option<f64>) -> Option<f64> {

@@ -2,9 +2,7 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
-use urbis_model::{
-    Boundaries, CityObject, Feature, Geometry, GeometryTemplates, GeometryType, Transform,
-};
+use urbis_model::{Boundaries, Feature, Geometry, GeometryTemplates, GeometryType, Transform};
 
 /// One polygon: rings of indices into [`ObjectSurfaces::points`], exterior first.
 #[derive(Debug, Clone, PartialEq)]
@@ -124,16 +122,6 @@ impl PolygonCoords {
     }
 }
 
-/// Which geometry of an object an analysis uses.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum LodChoice {
-    /// The most detailed surface geometry (solids preferred at equal LoD).
-    #[default]
-    Highest,
-    /// Exactly this LoD string.
-    Exact(String),
-}
-
 /// A feature's real coordinates, computed once and shared by all its objects.
 pub fn feature_points(feature: &Feature, transform: &Transform) -> Vec<[f64; 3]> {
     feature
@@ -141,48 +129,6 @@ pub fn feature_points(feature: &Feature, transform: &Transform) -> Vec<[f64; 3]>
         .iter()
         .map(|&v| transform.apply(v))
         .collect()
-}
-
-/// LoD as a number for ordering ("2.2" → 2.2); unparsable ones sort first.
-pub fn lod_value(lod: Option<&str>) -> f64 {
-    lod.and_then(|l| l.parse().ok()).unwrap_or(-1.0)
-}
-
-/// The geometry an analysis uses: the chosen LoD among geometries with surfaces.
-pub fn choose_geometry<'g>(
-    object: &'g CityObject,
-    templates: Option<&GeometryTemplates>,
-    choice: &LodChoice,
-) -> Option<&'g Geometry> {
-    let has_surfaces = |g: &&Geometry| {
-        if g.kind == GeometryType::GeometryInstance {
-            templates
-                .and_then(|t| t.templates.get(g.instance.as_ref()?.template as usize))
-                .is_some_and(|t| t.kind.depth() >= 3)
-        } else {
-            g.kind.depth() >= 3
-        }
-    };
-    let lod_of = |g: &Geometry| -> Option<String> {
-        match (&g.lod, g.kind) {
-            (Some(l), _) => Some(l.clone()),
-            (None, GeometryType::GeometryInstance) => templates
-                .and_then(|t| t.templates.get(g.instance.as_ref()?.template as usize))
-                .and_then(|t| t.lod.clone()),
-            _ => None,
-        }
-    };
-    let candidates = object.geometries().iter().filter(has_surfaces);
-    match choice {
-        LodChoice::Exact(lod) => candidates
-            .filter(|g| lod_of(g).as_deref() == Some(lod.as_str()))
-            .max_by_key(|g| g.kind.depth()),
-        LodChoice::Highest => candidates.max_by(|a, b| {
-            lod_value(lod_of(a).as_deref())
-                .total_cmp(&lod_value(lod_of(b).as_deref()))
-                .then(a.kind.depth().cmp(&b.kind.depth()))
-        }),
-    }
 }
 
 /// Flattens one geometry of a feature's object (a surface geometry, a solid, or an instance of

@@ -16,6 +16,7 @@ pub mod district;
 pub mod feature;
 pub mod geometry;
 pub mod header;
+pub mod lod;
 pub mod object_type;
 pub mod ops;
 pub mod summary;
@@ -32,6 +33,7 @@ pub use geometry::{
     SEMANTIC_TYPES,
 };
 pub use header::{GeometryTemplates, Header};
+pub use lod::LodChoice;
 pub use object_type::CityObjectType;
 pub use summary::Summary;
 pub use transform::Transform;

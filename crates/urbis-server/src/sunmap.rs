@@ -13,6 +13,7 @@ use urbis_analysis::sun::scene::SceneBuilder;
 use urbis_analysis::sun::solar::{samples, Clock, Schedule};
 use urbis_analysis::sun::study::{run, site, StudyOptions};
 use urbis_analysis::LodChoice;
+use urbis_source::{FeatureSource, SourceError};
 
 /// Grid cell, metres.
 const CELL: f64 = 2.0;
@@ -57,7 +58,7 @@ async fn ensure(state: &Arc<AppState>, collection: &str) -> Result<Arc<SunMap>, 
     }
     let store = state.store.clone();
     let name = collection.to_string();
-    let map = tokio::task::spawn_blocking(move || compute(store.as_ref(), &name, crs))
+    let map = tokio::task::spawn_blocking(move || compute(store, &name, crs))
         .await
         .map_err(ApiError::internal)??;
     let map = Arc::new(map);
@@ -66,7 +67,7 @@ async fn ensure(state: &Arc<AppState>, collection: &str) -> Result<Arc<SunMap>, 
 }
 
 fn compute(
-    store: &dyn urbis_store::Store,
+    store: Arc<dyn urbis_store::Store>,
     collection: &str,
     crs: Option<u32>,
 ) -> Result<SunMap, ApiError> {
@@ -76,28 +77,17 @@ fn compute(
         ))
     })?;
     let started = std::time::Instant::now();
-    let spool =
-        urbis_tiles::build::spool_collection(store, collection, &urbis_store::Query::default())
+    let options = urbis_source::InputOptions::default();
+    let source =
+        FeatureSource::collection(store, collection, &urbis_store::Query::default(), &options)
             .map_err(ApiError::internal)?;
-    let mut reader = urbis_cityjson::Reader::open(spool.path()).map_err(ApiError::internal)?;
-    let mut header = reader.header().clone();
     // Geographic coordinates (degrees) are measured in metres in their UTM zone.
-    let [lon, lat, _] = header.transform.translate;
-    let mut code = code;
-    let mut to_metres = None;
-    if let Some(utm) = urbis_geom::metric_crs_for(code, lon, lat) {
-        if let Some((r, metric)) = urbis_geom::FeatureReprojector::new(&header, utm)
-            .map_err(|e| unprocessable(e.to_string()))?
-        {
-            (header, code, to_metres) = (metric, utm, Some(r));
-        }
-    }
+    let (mut source, utm) = source.in_metres().map_err(read_error)?;
+    let code = utm.unwrap_or(code);
+    let header = source.header().clone();
     let mut builder: Option<SceneBuilder> = None;
-    while let Some(mut batch) = reader.next_batch().map_err(ApiError::internal)? {
-        for f in &mut batch {
-            if let Some(r) = &to_metres {
-                r.apply(f).map_err(|e| unprocessable(e.to_string()))?;
-            }
+    while let Some(batch) = source.next_batch().map_err(read_error)? {
+        for f in &batch {
             SceneBuilder::add_to(&mut builder, f, &header, &LodChoice::Highest);
         }
     }
@@ -175,4 +165,12 @@ pub async fn image(
     r.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
     Ok(r)
+}
+
+/// A feature that cannot be reprojected is the data's fault (422); anything else the server's.
+fn read_error(e: SourceError) -> ApiError {
+    match e {
+        SourceError::Reproject { .. } => unprocessable(e.to_string()),
+        other => ApiError::internal(other),
+    }
 }

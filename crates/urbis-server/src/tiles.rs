@@ -89,11 +89,9 @@ async fn ensure(state: &Arc<AppState>, collection: &str) -> Result<(PathBuf, u64
             let store = state.store.clone();
             let (name, target, base2) = (collection.to_string(), dir.clone(), base.clone());
             let options = state.config.tiles.clone();
-            tokio::task::spawn_blocking(move || {
-                build(store.as_ref(), &name, &base2, &target, &options)
-            })
-            .await
-            .map_err(ApiError::internal)??;
+            tokio::task::spawn_blocking(move || build(store, &name, &base2, &target, &options))
+                .await
+                .map_err(ApiError::internal)??;
         }
         if let Ok(mut r) = cache.ready.write() {
             r.insert(collection.to_string(), revision);
@@ -103,7 +101,7 @@ async fn ensure(state: &Arc<AppState>, collection: &str) -> Result<(PathBuf, u64
 }
 
 fn build(
-    store: &dyn urbis_store::Store,
+    store: Arc<dyn urbis_store::Store>,
     collection: &str,
     base: &std::path::Path,
     target: &std::path::Path,

@@ -9,8 +9,7 @@ use serde_json::Value;
 use std::sync::Arc;
 use tower::ServiceExt;
 use urbis_model::synthetic::{features, header as city_header, CitySpec};
-use urbis_store::{NewCollection, OnConflict, Record, RecordBuilder, Store};
-use urbis_store_sqlite::SqliteStore;
+use urbis_store::{NewCollection, OnConflict, Record, RecordBuilder};
 
 const SPEC: CitySpec = CitySpec {
     buildings: 60,
@@ -26,7 +25,7 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("api.db")).unwrap();
+    let store = open_store(&dir.path().join("api.db"));
     let h = city_header(&SPEC);
     let builder = RecordBuilder::new(h.transform, Some(7415));
     let records: Vec<Record> = features(SPEC)
@@ -54,7 +53,7 @@ fn fixture() -> Fixture {
         ..urbis_server::Config::default()
     };
     Fixture {
-        router: urbis_server::router(Arc::new(store), config),
+        router: urbis_server::router(store.clone(), config),
         records,
         dir,
     }
@@ -831,7 +830,7 @@ async fn three_d_tiles_are_built_cached_and_rebuilt_when_the_collection_changes(
     );
 
     // A change to the collection (through another connection) gives new tiles.
-    let writer = SqliteStore::open(&f.dir.path().join("api.db")).unwrap();
+    let writer = open_store(&f.dir.path().join("api.db"));
     let c = writer.collection("delft").unwrap().unwrap();
     let mut tx = writer
         .begin(&NewCollection {
@@ -919,4 +918,10 @@ async fn sunlight_heat_map_for_the_viewer() {
     assert_eq!(&png.body[1..4], b"PNG");
     let missing = get(&f, "/collections/nope/sun").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+/// A new SQLite store at `path`, opened the one way every store is opened.
+fn open_store(path: &std::path::Path) -> Arc<dyn urbis_store::Store> {
+    let url = path.to_str().unwrap();
+    urbis_stores::open(url, urbis_stores::Mode::Create).unwrap()
 }

@@ -9,8 +9,7 @@ use serde_json::Value;
 use std::sync::Arc;
 use tower::ServiceExt;
 use urbis_model::synthetic::{features, header as city_header, CitySpec};
-use urbis_store::{NewCollection, OnConflict, RecordBuilder, Store};
-use urbis_store_sqlite::SqliteStore;
+use urbis_store::{NewCollection, OnConflict, RecordBuilder};
 
 const SPEC: CitySpec = CitySpec {
     buildings: 60,
@@ -19,7 +18,7 @@ const SPEC: CitySpec = CitySpec {
 };
 
 /// Stores the synthetic city as `id` in EPSG:`crs` (reprojected from EPSG:7415 when needed).
-fn store_city(store: &SqliteStore, id: &str, crs: u32) {
+fn store_city(store: &dyn urbis_store::Store, id: &str, crs: u32) {
     let mut header = city_header(&SPEC);
     let mut all: Vec<urbis_model::Feature> = features(SPEC).collect();
     if let Some((r, h)) = urbis_geom::FeatureReprojector::new(&header, crs).unwrap() {
@@ -66,11 +65,11 @@ async fn sun(router: &axum::Router, id: &str) -> Value {
 #[tokio::test]
 async fn a_geographic_collection_gets_the_sun_map_of_its_projected_twin() {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("sun.db")).unwrap();
-    store_city(&store, "projected", 7415);
-    store_city(&store, "lonlat", 4979);
+    let store = open_store(&dir.path().join("sun.db"));
+    store_city(store.as_ref(), "projected", 7415);
+    store_city(store.as_ref(), "lonlat", 4979);
     assert_eq!(store.collection("lonlat").unwrap().unwrap().crs, Some(4979));
-    let router = urbis_server::router(Arc::new(store), urbis_server::Config::default());
+    let router = urbis_server::router(store.clone(), urbis_server::Config::default());
     let (p, g) = (
         sun(&router, "projected").await,
         sun(&router, "lonlat").await,
@@ -92,4 +91,10 @@ async fn a_geographic_collection_gets_the_sun_map_of_its_projected_twin() {
         g["mean_hours"].as_f64().unwrap(),
     );
     assert!((mp - mg).abs() / mp < 0.03, "mean hours {mp} vs {mg}");
+}
+
+/// A new SQLite store at `path`, opened the one way every store is opened.
+fn open_store(path: &std::path::Path) -> Arc<dyn urbis_store::Store> {
+    let url = path.to_str().unwrap();
+    urbis_stores::open(url, urbis_stores::Mode::Create).unwrap()
 }

@@ -4,7 +4,9 @@
 //! can place them. Coordinates are not changed: this says what they are in, it does not
 //! convert them (that is `urbis reproject`).
 
-use crate::{write_seq, NewCollection, OnConflict, Query, RecordBuilder, Store, StoreError};
+use crate::{
+    Collection, NewCollection, OnConflict, Query, RecordBuilder, Store, StoreError, Transaction,
+};
 use urbis_model::Crs;
 
 /// What [`set_crs`] did.
@@ -54,16 +56,30 @@ pub fn set_crs(
         transform: c.transform,
         crs: c.crs,
     })?;
-    let io = |e: std::io::Error| StoreError::backend("spooling the collection", e);
-    let dir = tempfile::tempdir().map_err(io)?;
-    let spool = dir.path().join("collection.city.jsonl");
-    {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&spool).map_err(io)?);
-        write_seq(store, collection, &Query::default(), &mut out)?;
-        std::io::Write::flush(&mut out).map_err(io)?;
-    }
+    // The features are read back as they are rewritten: a thread writes the collection
+    // into a pipe (the reads see the state before this transaction), this one parses it.
+    let (writer, pipe) = crate::pipe();
+    std::thread::scope(|scope| {
+        scope.spawn(|| crate::pipe::write_seq_into(store, collection, &Query::default(), writer));
+        rewrite(tx.as_mut(), &c, code, pipe)
+    })
+    .and_then(|change| {
+        tx.commit()?;
+        Ok(change)
+    })
+}
+
+/// Rewrites every feature `pipe` carries with `code` as its CRS.
+fn rewrite(
+    tx: &mut dyn Transaction,
+    c: &Collection,
+    code: u32,
+    pipe: crate::PipeReader,
+) -> crate::Result<CrsChange> {
     let cityjson = |e: urbis_cityjson::Error| StoreError::backend("reading the collection", e);
-    let mut reader = urbis_cityjson::Reader::open(&spool).map_err(cityjson)?;
+    let label = format!("<collection {}>", c.id);
+    let mut reader =
+        urbis_cityjson::Reader::from_stream(label.as_ref(), Box::new(pipe)).map_err(cityjson)?;
     let mut header = reader.header().clone();
     header.set_crs(&Crs::epsg(code));
     let line = String::from_utf8(urbis_cityjson::header_line(&header))
@@ -103,6 +119,5 @@ pub fn set_crs(
             ));
         }
     }
-    tx.commit()?;
     Ok(change)
 }

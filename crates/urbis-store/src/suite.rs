@@ -18,7 +18,7 @@ type Check = (&'static str, fn(Factory));
 
 /// Every check, in order; the name of each is printed as it runs.
 pub fn run_all(make: Factory) {
-    let checks: [Check; 12] = [
+    let checks: [Check; 13] = [
         ("empty store", empty_store),
         ("commit makes features visible", commit_makes_visible),
         (
@@ -34,6 +34,10 @@ pub fn run_all(make: Factory) {
         ("hostile strings are data", hostile_strings_are_data),
         ("integrity check", integrity_check),
         ("set-crs places a collection", set_crs_places_a_collection),
+        (
+            "a collection streams back as features",
+            collection_streams_back,
+        ),
     ];
     for (name, check) in checks {
         eprintln!("store suite: {name}");
@@ -612,4 +616,39 @@ fn set_crs_places_a_collection(make: Factory) {
         crate::set_crs(s.as_ref(), "none", 7415, false),
         Err(StoreError::NoCollection(_))
     ));
+}
+
+/// What `seq_reader` streams parses back into the stored features, in order (only those a
+/// query selects, when it selects); a collection that is not there is an error, not an empty
+/// stream.
+fn collection_streams_back(make: Factory) {
+    let store: std::sync::Arc<dyn Store> = make().into();
+    load(store.as_ref(), "c");
+    let read = |query: &Query| {
+        let stream = crate::seq_reader(store.clone(), "c", query);
+        let mut reader =
+            urbis_cityjson::Reader::from_stream("<collection c>".as_ref(), Box::new(stream))
+                .unwrap();
+        reader.read_all().unwrap()
+    };
+    let all = read(&Query::default());
+    let expected = city();
+    assert_eq!(all.len(), expected.len());
+    for (got, want) in all.iter().zip(&expected) {
+        assert_eq!(got.id, want.id);
+        assert_eq!(got.objects.len(), want.objects.len(), "{}", want.id);
+        assert_eq!(got.vertices, want.vertices, "{}", want.id);
+    }
+    let roads = Query {
+        types: vec!["Road".into()],
+        ..Query::default()
+    };
+    let read_ids: Vec<String> = read(&roads).into_iter().map(|f| f.id).collect();
+    assert!(!read_ids.is_empty() && read_ids.len() < all.len());
+    assert_eq!(read_ids, ids(store.as_ref(), &roads));
+    let missing = crate::seq_reader(store.clone(), "nothing", &Query::default());
+    let e = urbis_cityjson::Reader::from_stream("<collection nothing>".as_ref(), Box::new(missing))
+        .err()
+        .expect("a missing collection read as if it were empty");
+    assert!(e.to_string().contains("nothing"), "{e}");
 }

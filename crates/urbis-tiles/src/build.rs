@@ -5,17 +5,18 @@ use crate::mesh::{FeatureMesh, Frame, LodChoice, MeshError, Mesher};
 use crate::placement::{Placement, PlacementError};
 use crate::tileset::{Tiler, TilerOptions, TilesError, TilesetReport};
 use rayon::prelude::*;
-use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 use urbis_model::{Feature, Header};
+use urbis_source::FeatureSource;
 use urbis_store::{Query, Store};
 
 /// Why a tileset could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    /// The input could not be read.
-    #[error("{0}")]
-    Read(String),
+    /// The input could not be read (the reader's error, with its file, line and object).
+    #[error(transparent)]
+    Read(#[from] urbis_source::SourceError),
     /// The model cannot be placed on the globe.
     #[error(transparent)]
     Placement(#[from] PlacementError),
@@ -88,7 +89,7 @@ pub fn validation_summary(feature: &Feature, header: &Header) -> String {
 /// Tiles features read batch by batch (`next` returns `Ok(None)` at the end). Batches are read
 /// on one thread while the previous one is meshed on the others; `progress` gets the number of
 /// features done so far.
-pub fn tile_batches<E: std::fmt::Display>(
+pub fn tile_batches<E: Into<urbis_source::SourceError> + Send>(
     header: &Header,
     next: impl FnMut() -> Result<Option<Vec<Feature>>, E> + Send,
     dir: &Path,
@@ -106,7 +107,7 @@ pub fn tile_batches<E: std::fmt::Display>(
         options.lod.clone(),
     );
     let mut tiler = Tiler::new(options.tiler.clone())?;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Feature>, String>>(2);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Feature>, BuildError>>(2);
     let mut done = 0u64;
     std::thread::scope(|scope| -> Result<(), BuildError> {
         let mut next = next;
@@ -119,13 +120,13 @@ pub fn tile_batches<E: std::fmt::Display>(
                 }
                 Ok(None) => return,
                 Err(e) => {
-                    let _ = tx.send(Err(e.to_string()));
+                    let _ = tx.send(Err(BuildError::Read(e.into())));
                     return;
                 }
             }
         });
         for batch in rx {
-            let batch = batch.map_err(BuildError::Read)?;
+            let batch = batch?;
             let meshes: Vec<Result<FeatureMesh, MeshError>> = batch
                 .par_iter()
                 .map(|f| {
@@ -148,36 +149,18 @@ pub fn tile_batches<E: std::fmt::Display>(
     Ok(tiler.finish(dir)?)
 }
 
-/// Tiles a collection of a store (optionally only the features a query selects).
+/// Tiles a collection of a store (optionally only the features a query selects), read as it
+/// streams out of the store.
 pub fn tile_collection(
-    store: &dyn Store,
+    store: Arc<dyn Store>,
     collection: &str,
     query: &Query,
     dir: &Path,
     options: &BuildOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<TilesetReport, BuildError> {
-    let spool = spool_collection(store, collection, query)?;
-    let mut reader =
-        urbis_cityjson::Reader::open(spool.path()).map_err(|e| BuildError::Read(e.to_string()))?;
-    let header = reader.header().clone();
-    tile_batches(&header, || reader.next_batch(), dir, options, progress)
-}
-
-/// Writes a collection (or the features `query` selects) to a temporary CityJSONSeq file.
-pub fn spool_collection(
-    store: &dyn Store,
-    collection: &str,
-    query: &Query,
-) -> Result<tempfile::NamedTempFile, BuildError> {
-    let spool = tempfile::Builder::new()
-        .suffix(".city.jsonl")
-        .tempfile()
-        .map_err(|e| BuildError::Read(format!("creating a spool file: {e}")))?;
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, spool.as_file());
-    urbis_store::write_seq(store, collection, query, &mut w)?;
-    w.flush()
-        .map_err(|e| BuildError::Read(format!("writing the spool file: {e}")))?;
-    drop(w);
-    Ok(spool)
+    let input = urbis_source::InputOptions::default();
+    let mut source = FeatureSource::collection(store, collection, query, &input)?;
+    let header = source.header().clone();
+    tile_batches(&header, || source.next_batch(), dir, options, progress)
 }

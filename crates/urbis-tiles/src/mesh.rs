@@ -18,15 +18,7 @@ pub enum Frame<'a> {
     Native,
 }
 
-/// Which geometry of each city object to draw.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum LodChoice {
-    /// The most detailed surface geometry of each object.
-    #[default]
-    Highest,
-    /// Only geometries with this LoD (`"2"` matches `"2"`, `"2.0"`, `"2.2"`).
-    Exact(String),
-}
+pub use urbis_model::LodChoice;
 
 /// The triangles of one feature (a top-level city object with its parts).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -116,7 +108,7 @@ impl<'a> Mesher<'a> {
             f64::NEG_INFINITY,
         ];
         for object in &feature.objects {
-            for geometry in self.chosen(object) {
+            if let Some(geometry) = self.chosen(object) {
                 let mut ctx = PolygonContext {
                     object,
                     geometry,
@@ -142,42 +134,9 @@ impl<'a> Mesher<'a> {
         Ok(mesh)
     }
 
-    /// The geometries of an object to draw.
-    fn chosen<'g>(&self, object: &'g CityObject) -> Vec<&'g Geometry> {
-        let drawable = |g: &&'g Geometry| match &g.instance {
-            Some(i) => self
-                .templates
-                .and_then(|t| t.templates.get(i.template as usize))
-                .is_some_and(|t| t.kind.depth() >= 3),
-            None => g.kind.depth() >= 3,
-        };
-        let lod_of = |g: &Geometry| -> Option<String> {
-            g.lod.clone().or_else(|| {
-                let i = g.instance.as_ref()?;
-                self.templates?
-                    .templates
-                    .get(i.template as usize)?
-                    .lod
-                    .clone()
-            })
-        };
-        let geometries = object.geometries().iter().filter(drawable);
-        match &self.lod {
-            LodChoice::Exact(want) => geometries
-                .filter(|g| {
-                    lod_of(g).is_some_and(|l| l == *want || l.split('.').next() == Some(want))
-                })
-                .take(1)
-                .collect(),
-            LodChoice::Highest => {
-                let value =
-                    |g: &Geometry| -> f64 { lod_of(g).and_then(|l| l.parse().ok()).unwrap_or(0.0) };
-                geometries
-                    .max_by(|a, b| value(a).total_cmp(&value(b)))
-                    .into_iter()
-                    .collect()
-            }
-        }
+    /// The geometry of an object to draw (see [`LodChoice`] for the rule).
+    fn chosen<'g>(&self, object: &'g CityObject) -> Option<&'g Geometry> {
+        self.lod.choose(object, self.templates)
     }
 
     /// A native point in the mesh's frame, with its geodetic position in the ECEF frame.

@@ -211,7 +211,7 @@ fn a_model_without_a_crs_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let err = tile_batches(
         &header,
-        || Ok::<_, String>(None),
+        || Ok::<_, urbis_source::SourceError>(None),
         dir.path(),
         &options(1000),
         &|_| {},
@@ -246,7 +246,7 @@ fn single_tile_with_an_empty_string_attribute_passes_the_validator_rules() {
     let mut batches = vec![features];
     tile_batches(
         &header,
-        || Ok::<_, String>(batches.pop()),
+        || Ok::<_, urbis_source::SourceError>(batches.pop()),
         dir.path(),
         &options(1_000_000),
         &|_| {},

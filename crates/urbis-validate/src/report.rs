@@ -13,6 +13,7 @@ use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use urbis_model::AxisOrder;
+use urbis_source::{FeatureSource, InputFormat, InputOptions, SourceWarning};
 
 /// How OBJ/OFF/POLY polygons are to be assembled (CityJSON says it itself).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -270,55 +271,48 @@ pub fn validate_file_with(
     report
 }
 
-/// The geometric validation of a CityJSON/CityJSONSeq file, batch by batch.
+/// The geometric validation of an input, batch by batch. The reader's warnings are reported
+/// as warnings, except those naming geometry a CityGML file holds that could not be read:
+/// that geometry was not checked, so those are errors. Input that cannot be read makes the
+/// file invalid (901).
 fn validate_geometry(path: &Path, opts: &Options, axes: AxisOrder, report: &mut Report) {
-    if path != Path::new("-") && urbis_citygml::is_xml_file(path) {
-        return validate_citygml(path, opts, axes, report);
-    }
-    let mut reader = match urbis_cityjson::Reader::open(path) {
-        Ok(r) => r,
-        Err(e) => {
-            report.file_issue = Some(Issue::new(Code::INVALID_INPUT_FILE, e.to_string()));
-            return;
-        }
-    };
-    if axes == AxisOrder::Swap {
-        reader.swap_axes();
-    }
-    report.warnings.extend(reader.warnings().iter().cloned());
-    let header = reader.header().clone();
-    validate_batches(path, &header, opts, report, || {
-        reader.next_batch().map_err(|e| e.to_string())
-    });
-}
-
-/// The geometric validation of a CityGML file: the reader's warnings (skipped geometry,
-/// unresolved links) are reported as warnings; XML errors make the file invalid (901).
-fn validate_citygml(path: &Path, opts: &Options, axes: AxisOrder, report: &mut Report) {
-    let options = urbis_citygml::Options {
+    let options = InputOptions {
         axes,
         ..Default::default()
     };
-    let mut reader = match urbis_citygml::Reader::open_with(path, options) {
-        Ok(r) => r,
+    let mut source = match FeatureSource::open(path, &options) {
+        Ok(s) => s,
         Err(e) => {
             report.file_issue = Some(Issue::new(Code::INVALID_INPUT_FILE, e.to_string()));
             return;
         }
     };
-    let mut warnings: Vec<urbis_citygml::Warning> = reader.warnings().to_vec();
-    let header = reader.header().clone();
+    let mut warnings = source.take_warnings();
+    if source.format() != InputFormat::CityGml {
+        // CityJSON's come first, as the reader gives them on opening.
+        push_warnings(report, std::mem::take(&mut warnings));
+    }
+    let header = source.header().clone();
     validate_batches(path, &header, opts, report, || {
-        let batch = reader.next_batch().map_err(|e| e.to_string());
-        warnings.extend(reader.take_warnings());
+        let batch = source.next_batch().map_err(|e| e.to_string());
+        warnings.extend(source.take_warnings());
         batch
     });
-    // Geometry the reader could not keep was not checked: an error, not a warning.
+    push_warnings(report, warnings);
+}
+
+/// Reader warnings into the report: geometry that was lost is an error, each one listed.
+fn push_warnings(report: &mut Report, warnings: Vec<SourceWarning>) {
     for w in warnings {
-        if w.lost {
-            report.lost_geometry.push(w.to_string());
-        } else {
-            report.warnings.push(w.to_string());
+        match w {
+            SourceWarning::Read {
+                message,
+                lost: true,
+                ..
+            } => report.lost_geometry.push(message),
+            SourceWarning::Read { message, .. } => report.warnings.push(message),
+            // The lost geometry is listed one error each already.
+            SourceWarning::LostTotal { .. } => {}
         }
     }
 }

@@ -4,8 +4,9 @@
 
 use super::bvh::Bvh;
 use crate::polygon::{normal, slope_degrees};
-use crate::surfaces::{choose_geometry, feature_points, object_surfaces, LodChoice};
+use crate::surfaces::{feature_points, object_surfaces};
 use urbis_geom::{triangulate, Plane, Projection};
+use urbis_model::LodChoice;
 use urbis_model::{Feature, GeometryTemplates, Transform};
 
 /// What a triangle belongs to.
@@ -132,7 +133,7 @@ impl SceneBuilder {
         };
         let mut lowest = f64::INFINITY;
         for object in &feature.objects {
-            let Some(g) = choose_geometry(object, templates, &self.lod) else {
+            let Some(g) = self.lod.choose(object, templates) else {
                 continue;
             };
             let Some(s) = object_surfaces(g, &points, &feature.vertices, templates) else {

@@ -195,22 +195,32 @@ fn scan_error(path: &Path, source: Option<&File>, e: ScanError) -> Error {
 impl Reader {
     /// Opens a file, or standard input when `path` is `-`.
     pub fn open(path: &Path) -> Result<Reader> {
-        let is_stdin = path.as_os_str() == "-";
-        let display = if is_stdin {
-            PathBuf::from("<stdin>")
-        } else {
-            path.to_path_buf()
-        };
-        let (input, source): (Box<dyn Read + Send>, Option<File>) = if is_stdin {
-            (Box::new(std::io::stdin()), None)
-        } else {
-            let file = File::open(path).map_err(|e| Error::io(path, e))?;
-            let clone = file.try_clone().map_err(|e| Error::io(path, e))?;
-            (Box::new(file), Some(clone))
-        };
+        if path.as_os_str() == "-" {
+            return Self::from_stream(Path::new("<stdin>"), Box::new(std::io::stdin()));
+        }
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let clone = file.try_clone().map_err(|e| Error::io(path, e))?;
+        Self::start(path.to_path_buf(), Box::new(file), Some(clone))
+    }
+
+    /// Reads CityJSON or CityJSONSeq from a stream that cannot seek (standard input, a pipe,
+    /// a store's collection); `label` names it in messages. CityJSONSeq is read as it
+    /// arrives; a whole CityJSON object is spooled to an unnamed temporary file during the
+    /// first pass.
+    pub fn from_stream(label: &Path, input: Box<dyn Read + Send>) -> Result<Reader> {
+        Self::start(label.to_path_buf(), input, None)
+    }
+
+    /// Opens `input`; `source` is the same file again for reads at offsets (`None`: a stream).
+    fn start(
+        display: PathBuf,
+        input: Box<dyn Read + Send>,
+        source: Option<File>,
+    ) -> Result<Reader> {
+        let is_stream = source.is_none();
         let mut lexer = Lexer::new(input);
         let mut spool = None;
-        if is_stdin {
+        if is_stream {
             let file = tempfile::tempfile().map_err(|e| Error::io(&display, e))?;
             let writer = std::io::BufWriter::with_capacity(
                 1 << 20,

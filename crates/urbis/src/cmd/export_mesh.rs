@@ -1,6 +1,7 @@
 //! `urbis export` to meshes: GLB and OBJ.
 
 use crate::cmd::export::Args;
+use crate::input::Input;
 use crate::pipeline;
 use anyhow::{anyhow, bail, Context, Result};
 use rayon::prelude::*;
@@ -20,7 +21,6 @@ pub fn is_mesh(path: &Path) -> bool {
 
 /// Exports meshes.
 pub fn run(a: &Args, output: &Path) -> Result<u8> {
-    let _spool;
     let mut reader = match (a.paths.len(), &a.collection) {
         (2, None) => pipeline::open(&a.paths[0])?,
         (1, Some(collection)) => {
@@ -33,10 +33,7 @@ pub fn run(a: &Args, output: &Path) -> Result<u8> {
                 types: a.types.clone(),
                 ..Default::default()
             };
-            let spool = urbis_tiles::build::spool_collection(store.as_ref(), collection, &query)?;
-            let reader = pipeline::open(spool.path())?;
-            _spool = spool;
-            reader
+            Input::collection(store, collection, &query, &pipeline::input_options())?
         }
         _ => bail!("give either IN OUT, or OUT with --collection NAME"),
     };

@@ -249,7 +249,7 @@ fn import_file(
                 let item = match batch {
                     Ok(Some(b)) => Ok(b),
                     Ok(None) => return,
-                    Err(e) => Err(e),
+                    Err(e) => Err(e.into()),
                 };
                 let failed = item.is_err();
                 if send_batch.send(item).is_err() || failed {

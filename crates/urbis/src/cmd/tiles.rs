@@ -1,5 +1,6 @@
 //! `urbis tiles`.
 
+use crate::input::Input;
 use crate::pipeline;
 use anyhow::{anyhow, Context, Result};
 use serde_json::json;
@@ -92,11 +93,14 @@ pub fn run(a: Args) -> Result<u8> {
         }
         (None, Some(collection)) => {
             let store = a.store.open()?;
+            let query = urbis_store::Query::default();
+            let mut reader =
+                Input::collection(store, collection, &query, &pipeline::input_options())?;
+            let header = reader.header().clone();
             let bar = pipeline::progress(None, "tiling");
-            let report = urbis_tiles::tile_collection(
-                store.as_ref(),
-                collection,
-                &urbis_store::Query::default(),
+            let report = urbis_tiles::tile_batches(
+                &header,
+                || reader.next_batch(),
                 &a.output,
                 &options,
                 &|n| bar.set_position(n),

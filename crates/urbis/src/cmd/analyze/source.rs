@@ -18,99 +18,45 @@ pub struct SourceArgs {
     pub collection: Option<String>,
 }
 
-/// An open source: the input, a name for reports, and the spooled collection (kept alive).
+/// An open source: the input and a name for reports.
 pub struct Source {
     /// The reader.
     pub input: Input,
     /// `FILE` or `DB#COLLECTION`.
     pub name: String,
-    _spool: Option<tempfile::TempPath>,
 }
 
 impl SourceArgs {
-    /// Opens the file, or spools the collection to a temporary CityJSONSeq and opens that.
-    /// A model in a geographic CRS (degrees) is measured in metres: it is reprojected, feature
-    /// by feature, to the WGS 84 UTM zone of its origin first.
+    /// Opens the file or the collection. A model in a geographic CRS (degrees) is measured
+    /// in metres: its features are reprojected, one by one as they are read, to the WGS 84
+    /// UTM zone of its origin.
     pub fn open(&self) -> Result<Source> {
-        self.open_as_stored()?.in_metres()
-    }
-
-    fn open_as_stored(&self) -> Result<Source> {
-        match (&self.input, &self.collection) {
-            (Some(path), _) => Ok(Source {
-                input: pipeline::open(path)?,
-                name: path.display().to_string(),
-                _spool: None,
-            }),
+        let (input, name) = match (&self.input, &self.collection) {
+            (Some(path), _) => (pipeline::open(path)?, path.display().to_string()),
             (None, Some(collection)) => {
                 let store = self.store.open()?;
-                let spool = urbis_tiles::build::spool_collection(
-                    store.as_ref(),
+                let input = Input::collection(
+                    store,
                     collection,
                     &urbis_store::Query::default(),
+                    &pipeline::input_options(),
                 )
                 .with_context(|| format!("reading collection \"{collection}\""))?;
-                let input = pipeline::open(spool.path())?;
-                Ok(Source {
-                    input,
-                    name: format!("{}#{collection}", self.store.db),
-                    _spool: Some(spool.into_temp_path()),
-                })
+                (input, format!("{}#{collection}", self.store.db))
             }
-            (None, None) => Err(anyhow!("give an input file or --collection NAME")),
+            (None, None) => return Err(anyhow!("give an input file or --collection NAME")),
+        };
+        let code = input.header().crs().and_then(|c| c.epsg_code());
+        let (source, utm) = input.into_source().in_metres()?;
+        if let (Some(code), Some(utm)) = (code, utm) {
+            eprintln!(
+                "urbis: {name}: EPSG:{code} is geographic (degrees): measured in metres in UTM zone {} (EPSG:{utm})",
+                utm % 100
+            );
         }
-    }
-}
-
-impl Source {
-    /// This source, or when its CRS is geographic the same features reprojected to the UTM
-    /// zone of the model's origin (spooled to a temporary CityJSONSeq), so that areas,
-    /// volumes, slopes and shadows are in metres. UTM's scale error stays below 0.1 % of an area.
-    fn in_metres(self) -> Result<Source> {
-        let header = self.input.header().clone();
-        let Some(code) = header.crs().and_then(|c| c.epsg_code()) else {
-            return Ok(self);
-        };
-        let [lon, lat, _] = header.transform.translate;
-        let Some(utm) = urbis_geom::metric_crs_for(code, lon, lat) else {
-            return Ok(self);
-        };
-        let zone = utm % 100;
-        let Some((reprojector, metric_header)) = super::super::reproject::feature_reprojector(
-            &header,
-            &format!("EPSG:{utm}"),
-            &self.name,
-        )?
-        else {
-            return Ok(self);
-        };
-        eprintln!(
-            "urbis: {}: EPSG:{code} is geographic (degrees): measured in metres in UTM zone {zone} (EPSG:{utm})",
-            self.name
-        );
-        let spool = tempfile::Builder::new()
-            .suffix(".city.jsonl")
-            .tempfile()
-            .context("creating a temporary file")?
-            .into_temp_path();
-        let out = urbis_cityjson::Output::create(&spool)?;
-        let mut writer = urbis_cityjson::Writer::new(
-            out,
-            urbis_cityjson::OutputFormat::CityJsonSeq,
-            &metric_header,
-        )?;
-        let mut input = self.input;
-        while let Some(mut batch) = input.next_batch()? {
-            for f in &mut batch {
-                reprojector.apply(f)?;
-            }
-            writer.write_batch(&batch)?;
-        }
-        writer.finish()?;
         Ok(Source {
-            input: pipeline::open(&spool)?,
-            name: self.name,
-            _spool: Some(spool),
+            input: Input::printing(source),
+            name,
         })
     }
 }
