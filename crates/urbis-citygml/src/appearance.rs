@@ -4,7 +4,7 @@
 
 use crate::context::Ctx;
 use crate::dom::Dom;
-use crate::fxhash::FxHashMap as HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use urbis_model::JsonMap;

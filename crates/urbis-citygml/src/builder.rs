@@ -2,8 +2,8 @@
 //! semantics, materials and textures attached per surface and ring.
 
 use crate::appearance::AppearanceIndex;
-use crate::fxhash::FxHashMap as HashMap;
 use crate::gml::{RawGeometry, Surface};
+use rustc_hash::FxHashMap as HashMap;
 use urbis_model::{
     Appearance, Boundaries, Geometry, GeometryType, JsonMap, MaterialTheme, SemanticSurface,
     Semantics, TextureTheme, Transform,

@@ -4,9 +4,9 @@
 
 use crate::dom::{Dom, Namespaces};
 use crate::error::{Location, Warning};
-use crate::fxhash::FxHashMap as HashMap;
 use crate::gml::Target;
 use crate::index::FileIndex;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 /// An element of another member, fetched because something links to it.
@@ -154,8 +154,8 @@ impl Ctx {
             return (0..dom.nodes.len() as u32).find(|&n| dom.id(n) == Some(id));
         }
         let hash = |id: &str| {
-            use std::hash::{BuildHasher, BuildHasherDefault};
-            BuildHasherDefault::<crate::fxhash::FxHasher>::default().hash_one(id)
+            use std::hash::BuildHasher;
+            rustc_hash::FxBuildHasher.hash_one(id)
         };
         let ids = self.ids.get_or_insert_with(|| {
             let mut map = HashMap::default();

@@ -34,7 +34,6 @@ mod builder;
 mod context;
 mod dom;
 pub mod error;
-mod fxhash;
 mod gml;
 mod index;
 mod names;

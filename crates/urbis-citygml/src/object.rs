@@ -12,12 +12,12 @@ use crate::attributes::{address_fields, generic_attribute, to_json, typed_value}
 use crate::builder::{build_geometry, FeatureAppearance, SemanticsOf, Thematic, VertexPool};
 use crate::context::Ctx;
 use crate::dom::{Dom, Namespaces};
-use crate::fxhash::FxHashMap as HashMap;
-use crate::fxhash::FxHashSet as HashSet;
 use crate::gml::{geometry_of, with_target, RawGeometry};
 use crate::index::FileIndex;
 use crate::names::{self, is_standard_namespace};
 use crate::template::Templates;
+use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::FxHashSet as HashSet;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Arc;

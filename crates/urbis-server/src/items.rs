@@ -17,6 +17,14 @@ use urbis_store::{
     CmpOp, Collection, Fields, Filter, Item, Literal, Property, Query as StoreQuery,
 };
 
+/// Features: the items of a collection and one item.
+pub(crate) fn routes() -> axum::Router<Arc<AppState>> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/collections/{collection}/items", get(items))
+        .route("/collections/{collection}/items/{feature}", get(item))
+}
+
 /// Parameters the items resource defines; any other is a property filter (`?attr=value`).
 const RESERVED: &[&str] = &[
     "f",

@@ -19,14 +19,16 @@ mod items;
 mod negotiate;
 mod openapi;
 mod pages;
+mod state;
 mod sunmap;
 mod tiles;
 mod viewer;
 
 pub use error::ApiError;
+use state::AppState;
+pub use state::Config;
 
-use axum::http::{header, HeaderMap, HeaderName, Method};
-use axum::routing::get;
+use axum::http::{header, HeaderName, Method};
 use axum::Router;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
@@ -34,89 +36,8 @@ use tower_http::cors::{Any, CorsLayer};
 use tower_http::trace::TraceLayer;
 use urbis_store::Store;
 
-/// Server settings.
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// Title of the landing page.
-    pub title: String,
-    /// `limit` when a request gives none.
-    pub default_limit: usize,
-    /// The largest `limit` honoured; larger ones are capped to it.
-    pub max_limit: usize,
-    /// Store calls running at once.
-    pub concurrency: usize,
-    /// The URL clients reach the server at (for links); default: from the `Host` header.
-    pub public_url: Option<String>,
-    /// Where built 3D Tiles are cached (default: a folder in the temporary directory).
-    pub tiles_cache: Option<std::path::PathBuf>,
-    /// How 3D Tiles are built.
-    pub tiles: urbis_tiles::BuildOptions,
-    /// CesiumJS's `Build/Cesium` folder for the viewer (`None`: the viewer explains how to
-    /// install it).
-    pub cesium: Option<std::path::PathBuf>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            title: "urbis city models".into(),
-            default_limit: 10,
-            max_limit: 10_000,
-            concurrency: 4,
-            public_url: None,
-            tiles_cache: None,
-            tiles: urbis_tiles::BuildOptions::default(),
-            cesium: None,
-        }
-    }
-}
-
-/// What every handler shares.
-pub struct AppState {
-    store: Arc<dyn Store>,
-    config: Config,
-    permits: Arc<tokio::sync::Semaphore>,
-    converters: crs::Converters,
-    tiles: tiles::TileCache,
-    sun: sunmap::SunCache,
-}
-
-impl AppState {
-    /// Runs a store call on a blocking thread, at most `concurrency` at a time.
-    async fn blocking<T: Send + 'static>(
-        self: &Arc<Self>,
-        f: impl FnOnce(&dyn Store) -> Result<T, ApiError> + Send + 'static,
-    ) -> Result<T, ApiError> {
-        let _permit = self
-            .permits
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(ApiError::internal)?;
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || f(store.as_ref()))
-            .await
-            .map_err(ApiError::internal)?
-    }
-
-    /// The base URL for links.
-    fn base(&self, headers: &HeaderMap) -> String {
-        if let Some(u) = &self.config.public_url {
-            return u.trim_end_matches('/').to_string();
-        }
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .filter(|h| {
-                h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']'))
-            })
-            .unwrap_or("localhost");
-        format!("http://{host}")
-    }
-}
-
-/// The router with every endpoint and layer.
+/// The router: every area's routes (pages, items, 3D Tiles, sun, viewer), then the layers
+/// every request passes (compression, CORS, tracing), applied to the whole router.
 pub fn router(store: Arc<dyn Store>, config: Config) -> Router {
     let cache_root = config
         .tiles_cache
@@ -126,14 +47,7 @@ pub fn router(store: Arc<dyn Store>, config: Config) -> Router {
             std::env::temp_dir().join(format!("urbis-tiles-{}", std::process::id()))
         });
     let cesium = config.cesium.clone();
-    let state = Arc::new(AppState {
-        tiles: tiles::TileCache::new(cache_root),
-        sun: sunmap::SunCache::default(),
-        store,
-        permits: Arc::new(tokio::sync::Semaphore::new(config.concurrency.max(1))),
-        config,
-        converters: crs::Converters::default(),
-    });
+    let state = Arc::new(AppState::new(store, config, cache_root));
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
@@ -144,34 +58,11 @@ pub fn router(store: Arc<dyn Store>, config: Config) -> Router {
             HeaderName::from_static("content-crs"),
         ]);
     Router::new()
-        .route("/", get(pages::landing))
-        .route("/conformance", get(pages::conformance))
-        .route("/api", get(pages::api))
-        .route("/collections", get(pages::collections))
-        .route("/collections/{collection}", get(pages::collection))
-        .route(
-            "/collections/{collection}/queryables",
-            get(pages::queryables),
-        )
-        .route("/collections/{collection}/items", get(items::items))
-        .route(
-            "/collections/{collection}/items/{feature}",
-            get(items::item),
-        )
-        .route(
-            "/collections/{collection}/3dtiles/tileset.json",
-            get(tiles::tileset),
-        )
-        .route(
-            "/collections/{collection}/3dtiles/tiles/{name}",
-            get(tiles::tile),
-        )
-        .route("/collections/{collection}/sun", get(sunmap::info))
-        .route("/collections/{collection}/sun.png", get(sunmap::image))
-        .route("/viewer", get(viewer::page))
-        .route("/viewer/app.js", get(viewer::script))
-        .route("/viewer/app.css", get(viewer::style))
-        .nest_service("/viewer/cesium", viewer::cesium_assets(cesium))
+        .merge(pages::routes())
+        .merge(items::routes())
+        .merge(tiles::routes())
+        .merge(sunmap::routes())
+        .merge(viewer::routes(cesium))
         .fallback(pages::not_found)
         .with_state(state)
         .layer(CompressionLayer::new())

@@ -13,6 +13,19 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use urbis_store::Collection;
 
+/// The landing page, conformance, the OpenAPI document, collections and queryables.
+pub(crate) fn routes() -> axum::Router<Arc<AppState>> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/", get(landing))
+        .route("/conformance", get(conformance))
+        .route("/api", get(api))
+        .route("/collections", get(collections))
+        .route("/collections/{collection}", get(collection))
+        .route("/collections/{collection}/queryables", get(queryables))
+        .fallback(not_found)
+}
+
 type Params = Query<HashMap<String, String>>;
 
 /// The conformance classes urbis implements.

@@ -15,6 +15,14 @@ use urbis_analysis::sun::study::{run, site, StudyOptions};
 use urbis_analysis::LodChoice;
 use urbis_source::{FeatureSource, SourceError};
 
+/// A collection's sun map: what it shows, and the image.
+pub(crate) fn routes() -> axum::Router<Arc<AppState>> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/collections/{collection}/sun", get(info))
+        .route("/collections/{collection}/sun.png", get(image))
+}
+
 /// Grid cell, metres.
 const CELL: f64 = 2.0;
 /// Time step, minutes.
@@ -96,7 +104,7 @@ fn compute(
         .finish();
     let (lo, hi) = scene.bounds;
     let centre = [0, 1, 2].map(|k| scene.origin[k] + (lo[k] + hi[k]) / 2.0);
-    let (lat, lon, convergence) = site(code, centre).map_err(unprocessable)?;
+    let (lat, lon, convergence) = site(code, centre).map_err(|e| unprocessable(e.to_string()))?;
     let year = urbis_analysis::sun::solar::current_year();
     let schedule = Schedule {
         date: (year, 12, 21),

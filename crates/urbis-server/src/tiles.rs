@@ -11,6 +11,17 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use urbis_tiles::BuildOptions;
 
+/// A collection's 3D Tiles: its tileset and the tiles.
+pub(crate) fn routes() -> axum::Router<Arc<AppState>> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route(
+            "/collections/{collection}/3dtiles/tileset.json",
+            get(tileset),
+        )
+        .route("/collections/{collection}/3dtiles/tiles/{name}", get(tile))
+}
+
 /// A tile: collection, revision, file name.
 type TileKey = (String, u64, String);
 

@@ -7,6 +7,16 @@ use axum::response::{IntoResponse, Response};
 use std::path::PathBuf;
 use tower_http::services::ServeDir;
 
+/// The viewer page, its script and style, and CesiumJS from `cesium`.
+pub(crate) fn routes(cesium: Option<PathBuf>) -> axum::Router<std::sync::Arc<crate::AppState>> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/viewer", get(page))
+        .route("/viewer/app.js", get(script))
+        .route("/viewer/app.css", get(style))
+        .nest_service("/viewer/cesium", cesium_assets(cesium))
+}
+
 const PAGE: &str = include_str!("../assets/viewer.html");
 const SCRIPT: &str = include_str!("../assets/viewer.js");
 const STYLE: &str = include_str!("../assets/viewer.css");

@@ -59,19 +59,7 @@ pub fn validation_summary(feature: &Feature, header: &Header) -> String {
     let mut parts = Vec::new();
     for r in &reports {
         for i in &r.issues {
-            let mut place = vec![r.id.clone()];
-            if let Some(l) = &i.lod {
-                place.push(format!("lod {l}"));
-            }
-            if let Some(f) = i.issue.face {
-                place.push(format!("face {f}"));
-            }
-            parts.push(format!(
-                "{} {} ({})",
-                i.issue.code.0,
-                i.issue.code.name(),
-                place.join(", ")
-            ));
+            parts.push(format!("{}: {i}", r.id));
         }
     }
     if parts.is_empty() {

@@ -154,49 +154,82 @@ pub struct Glb {
     pub bin: Vec<u8>,
 }
 
+/// Why bytes are not a well-formed GLB container.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GlbError {
+    /// The bytes end inside a length or a chunk.
+    #[error("truncated at byte {0}")]
+    Truncated(usize),
+    /// The magic or the version is wrong.
+    #[error("not a glTF 2.0 binary")]
+    NotGlb,
+    /// The header's length is not the number of bytes.
+    #[error("header length {header} but {actual} bytes")]
+    Length {
+        /// What the header says.
+        header: usize,
+        /// What there is.
+        actual: usize,
+    },
+    /// The first chunk is not the JSON chunk.
+    #[error("first chunk is not JSON")]
+    FirstChunkNotJson,
+    /// The JSON chunk's length leaves the BIN chunk unaligned.
+    #[error("the BIN chunk does not start on an 8-byte boundary")]
+    BinUnaligned,
+    /// The JSON chunk does not parse.
+    #[error("JSON chunk is not JSON")]
+    JsonChunk,
+    /// The second chunk is not the BIN chunk.
+    #[error("second chunk is not BIN")]
+    SecondChunkNotBin,
+    /// The BIN chunk's length is not padded.
+    #[error("BIN chunk length is not a multiple of 8")]
+    BinLength,
+}
+
 /// Parses a GLB container, checking lengths and 8-byte chunk alignment.
-pub fn read_glb(bytes: &[u8]) -> Result<Glb, String> {
-    let u32_at = |o: usize| -> Result<u32, String> {
+pub fn read_glb(bytes: &[u8]) -> Result<Glb, GlbError> {
+    let u32_at = |o: usize| -> Result<u32, GlbError> {
         bytes
             .get(o..o + 4)
             .and_then(|b| b.try_into().ok())
             .map(u32::from_le_bytes)
-            .ok_or_else(|| format!("truncated at byte {o}"))
+            .ok_or(GlbError::Truncated(o))
     };
     if bytes.get(0..4) != Some(b"glTF") || u32_at(4)? != 2 {
-        return Err("not a glTF 2.0 binary".into());
+        return Err(GlbError::NotGlb);
     }
     if u32_at(8)? as usize != bytes.len() {
-        return Err(format!(
-            "header length {} but {} bytes",
-            u32_at(8)?,
-            bytes.len()
-        ));
+        return Err(GlbError::Length {
+            header: u32_at(8)? as usize,
+            actual: bytes.len(),
+        });
     }
     let json_len = u32_at(12)? as usize;
     if bytes.get(16..20) != Some(b"JSON") {
-        return Err("first chunk is not JSON".into());
+        return Err(GlbError::FirstChunkNotJson);
     }
     if (20 + json_len) % 8 != 0 {
-        return Err("the BIN chunk does not start on an 8-byte boundary".into());
+        return Err(GlbError::BinUnaligned);
     }
     let json: Value = bytes
         .get(20..20 + json_len)
-        .ok_or("truncated JSON chunk")
-        .and_then(|b| serde_json::from_slice(b).map_err(|_| "JSON chunk is not JSON"))?;
+        .ok_or(GlbError::Truncated(20))
+        .and_then(|b| serde_json::from_slice(b).map_err(|_| GlbError::JsonChunk))?;
     let mut bin = Vec::new();
     let o = 20 + json_len;
     if o < bytes.len() {
         let len = u32_at(o)? as usize;
         if bytes.get(o + 4..o + 8) != Some(b"BIN\0") {
-            return Err("second chunk is not BIN".into());
+            return Err(GlbError::SecondChunkNotBin);
         }
         if len % 8 != 0 {
-            return Err("BIN chunk length is not a multiple of 8".into());
+            return Err(GlbError::BinLength);
         }
         bin = bytes
             .get(o + 8..o + 8 + len)
-            .ok_or("truncated BIN chunk")?
+            .ok_or(GlbError::Truncated(o + 8))?
             .to_vec();
     }
     Ok(Glb { json, bin })

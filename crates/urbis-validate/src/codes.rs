@@ -113,6 +113,13 @@ impl Code {
     }
 }
 
+impl std::fmt::Display for Code {
+    /// The number and the name: `203 NON_PLANAR_POLYGON_DISTANCE_PLANE`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.0, self.name())
+    }
+}
+
 /// One problem found in a primitive, located as precisely as the check allows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Issue {
@@ -140,9 +147,74 @@ impl Issue {
         }
     }
 
+    /// Where in its primitive: `solid 0`, `shell 1`, `face 3`, those known.
+    pub fn location(&self) -> Vec<String> {
+        let parts = [
+            ("solid", self.solid),
+            ("shell", self.shell),
+            ("face", self.face),
+        ];
+        parts
+            .iter()
+            .filter_map(|(what, n)| n.map(|n| format!("{what} {n}")))
+            .collect()
+    }
+
     /// The same issue located at polygon `face`.
     pub fn at_face(mut self, face: usize) -> Issue {
         self.face = Some(face);
         self
+    }
+}
+
+impl std::fmt::Display for Issue {
+    /// `203 NON_PLANAR_POLYGON_DISTANCE_PLANE [face 3] 0.12 m`: the code, where (when known)
+    /// and the details (when any).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write_issue(f, &self.code, &self.location(), &self.info)
+    }
+}
+
+/// The one way an issue reads: code, `[where]` when known, details when any.
+pub(crate) fn write_issue(
+    f: &mut std::fmt::Formatter<'_>,
+    code: &Code,
+    location: &[String],
+    info: &str,
+) -> std::fmt::Result {
+    write!(f, "{code}")?;
+    if !location.is_empty() {
+        write!(f, " [{}]", location.join(", "))?;
+    }
+    if !info.is_empty() {
+        write!(f, " {info}")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod display_tests {
+    use super::*;
+    use crate::feature::GeometryIssue;
+
+    #[test]
+    fn an_issue_reads_code_place_and_details_leaving_out_what_is_unknown() {
+        let mut issue = Issue::new(Code::NON_PLANAR_POLYGON_DISTANCE_PLANE, "0.12 m");
+        issue.shell = Some(0);
+        let located = GeometryIssue {
+            issue: issue.clone().at_face(3),
+            geometry: Some(1),
+            lod: Some("2.2".into()),
+        };
+        assert_eq!(
+            located.to_string(),
+            "203 NON_PLANAR_POLYGON_DISTANCE_PLANE [lod 2.2, geometry 1, shell 0, face 3] 0.12 m"
+        );
+        assert_eq!(
+            issue.to_string(),
+            "203 NON_PLANAR_POLYGON_DISTANCE_PLANE [shell 0] 0.12 m"
+        );
+        let bare = Issue::new(Code::INVALID_INPUT_FILE, "");
+        assert_eq!(bare.to_string(), "901 INVALID_INPUT_FILE");
     }
 }

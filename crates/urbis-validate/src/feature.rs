@@ -22,6 +22,28 @@ pub struct GeometryIssue {
     pub lod: Option<String>,
 }
 
+impl GeometryIssue {
+    /// Where: `lod 2.2`, `geometry 0`, then the place in the primitive, those known.
+    pub fn location(&self) -> Vec<String> {
+        let mut at = Vec::new();
+        if let Some(l) = &self.lod {
+            at.push(format!("lod {l}"));
+        }
+        if let Some(g) = self.geometry {
+            at.push(format!("geometry {g}"));
+        }
+        at.extend(self.issue.location());
+        at
+    }
+}
+
+impl std::fmt::Display for GeometryIssue {
+    /// `203 NON_PLANAR_POLYGON_DISTANCE_PLANE [lod 2.2, geometry 0, face 3] 0.12 m`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::codes::write_issue(f, &self.issue.code, &self.location(), &self.issue.info)
+    }
+}
+
 /// The validation of one CityObject.
 #[derive(Debug, Clone)]
 pub struct ObjectReport {

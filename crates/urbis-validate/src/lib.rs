@@ -16,7 +16,6 @@
 //! ```
 
 pub mod codes;
-pub mod fasthash;
 pub mod feature;
 pub mod interact;
 pub mod mesh;

@@ -2,8 +2,8 @@
 //! polygons, then orientation, then self-intersection of the triangulated polygons.
 
 use crate::codes::{Code, Issue};
-use crate::fasthash::FxHashMap as HashMap;
 use crate::unionfind::UnionFind;
+use rustc_hash::FxHashMap as HashMap;
 use urbis_geom::vector::Vec3;
 use urbis_geom::{triangles_fold_at_edge, triangles_intersect, triangles_overlap_at_vertex};
 

@@ -1,7 +1,7 @@
 //! Snapping: vertices closer than the snap tolerance become one vertex before validation, as
 //! val3dity does, so that independently stored copies of a corner meet.
 
-use crate::fasthash::FxHashMap as HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use urbis_geom::vector::{distance, Vec3};
 
 /// Points after snapping, and the snapped id of every input point.

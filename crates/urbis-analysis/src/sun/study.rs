@@ -146,21 +146,28 @@ pub fn run(
     }
 }
 
+/// Why a model's site cannot be found.
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    /// The model is in degrees.
+    #[error("EPSG:{0} is in degrees; shadows need metres: reproject the model first")]
+    Geographic(u32),
+    /// The CRS cannot be converted to longitude and latitude.
+    #[error(transparent)]
+    Reproject(#[from] urbis_geom::ReprojectError),
+}
+
 /// The site of a model: latitude and longitude of `centre` (model coordinates in EPSG
 /// `code`), and the grid azimuth of true north there (degrees clockwise from grid north).
-pub fn site(code: u32, centre: [f64; 3]) -> Result<(f64, f64, f64), String> {
+pub fn site(code: u32, centre: [f64; 3]) -> Result<(f64, f64, f64), SiteError> {
     use urbis_geom::Reprojector;
     if urbis_geom::reproject::LONLAT_CODES.contains(&code) {
-        return Err(format!(
-            "EPSG:{code} is in degrees; shadows need metres: reproject the model first"
-        ));
+        return Err(SiteError::Geographic(code));
     }
-    let to = Reprojector::new(code, 4326).map_err(|e| e.to_string())?;
-    let from = Reprojector::new(4326, code).map_err(|e| e.to_string())?;
-    let ll = to.point(centre).map_err(|e| e.to_string())?;
-    let north = from
-        .point([ll[0], ll[1] + 0.001, 0.0])
-        .map_err(|e| e.to_string())?;
+    let to = Reprojector::new(code, 4326)?;
+    let from = Reprojector::new(4326, code)?;
+    let ll = to.point(centre)?;
+    let north = from.point([ll[0], ll[1] + 0.001, 0.0])?;
     let convergence = (north[0] - centre[0])
         .atan2(north[1] - centre[1])
         .to_degrees();

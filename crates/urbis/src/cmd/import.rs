@@ -353,14 +353,7 @@ fn prepare(
             .flat_map_iter(|f| urbis_validate::validate_feature(f, transform, templates, &options))
             .flat_map_iter(|o| {
                 let id = o.id;
-                o.issues.into_iter().map(move |i| {
-                    format!(
-                        "{id}: {} {} {}",
-                        i.issue.code.0,
-                        i.issue.code.name(),
-                        i.issue.info
-                    )
-                })
+                o.issues.into_iter().map(move |i| format!("{id}: {i}"))
             })
             .collect();
     }

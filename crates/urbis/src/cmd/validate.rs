@@ -140,7 +140,7 @@ pub fn run(a: Args) -> Result<u8> {
 fn print_text(report: &urbis_validate::Report, max_listed: usize) {
     println!("input: {}", report.input.display());
     if let Some(i) = &report.file_issue {
-        println!("file error {} {}: {}", i.code.0, i.code.name(), i.info);
+        println!("file error {i}");
     }
     if !report.schema.is_empty() {
         println!("schema errors: {}", report.schema.len());
@@ -204,31 +204,7 @@ fn print_text(report: &urbis_validate::Report, max_listed: usize) {
             break;
         }
         for i in &o.issues {
-            let mut at = Vec::new();
-            if let Some(l) = &i.lod {
-                at.push(format!("lod {l}"));
-            }
-            if let Some(g) = i.geometry {
-                at.push(format!("geometry {g}"));
-            }
-            if let Some(s) = i.issue.solid {
-                at.push(format!("solid {s}"));
-            }
-            if let Some(s) = i.issue.shell {
-                at.push(format!("shell {s}"));
-            }
-            if let Some(f) = i.issue.face {
-                at.push(format!("face {f}"));
-            }
-            println!(
-                "{} ({}): {} {} [{}] {}",
-                o.id,
-                o.kind,
-                i.issue.code.0,
-                i.issue.code.name(),
-                at.join(", "),
-                i.issue.info
-            );
+            println!("{} ({}): {i}", o.id, o.kind);
         }
     }
     println!(
